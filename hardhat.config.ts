@@ -1,0 +1,60 @@
+import { createRequire } from "node:module";
+import { defineConfig } from "hardhat/config";
+import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+import hardhatViem from "@nomicfoundation/hardhat-viem";
+
+// The compiler download host is unreachable from our machines (TOOLCHAIN.md item 2):
+// the compilers come from the npm `solc` package (WASM) pinned to the same version.
+const require = createRequire(import.meta.url);
+const solc0828 = require.resolve("solc/soljson.js");
+const solc0829 = require.resolve("solc-0.8.29/soljson.js");
+
+// One optimizer setting for tests, benchmarks and deployments, so measured gas is deployed gas.
+const optimized = {
+  version: "0.8.28",
+  path: solc0828,
+  settings: {
+    optimizer: { enabled: true, runs: 10_000 },
+    evmVersion: "cancun",
+    metadata: { bytecodeHash: "ipfs" as const },
+  },
+};
+// Governor-sized contracts stay under the 24 KiB code limit with fewer optimizer runs.
+const compact = { ...optimized, settings: { ...optimized.settings, optimizer: { enabled: true, runs: 200 } } };
+// EAS 1.9.0 pins `pragma solidity 0.8.29` exactly; it is only compiled to be measured as a peer.
+const eas = { version: "0.8.29", path: solc0829, settings: { optimizer: { enabled: true, runs: 1_000_000 } } };
+
+// Our sources pin `pragma solidity 0.8.28` exactly, so Hardhat compiles them (and the OpenZeppelin
+// and Chainlink files they import) with 0.8.28; only the EAS peer resolves to 0.8.29.
+const overrides = { "contracts/governance/NSFGovernor.sol": compact };
+
+export default defineConfig({
+  plugins: [hardhatToolboxMochaEthers, hardhatViem],
+  solidity: {
+    profiles: {
+      default: { compilers: [optimized, eas], overrides },
+      production: { compilers: [optimized, eas], overrides },
+    },
+    npmFilesToBuild: [
+      "@chainlink/contracts/src/v0.8/shared/mocks/MockV3Aggregator.sol",
+      "@chainlink/contracts/src/v0.8/keystone/KeystoneForwarder.sol",
+      "@ethereum-attestation-service/eas-contracts/contracts/EAS.sol",
+      "@ethereum-attestation-service/eas-contracts/contracts/SchemaRegistry.sol",
+    ],
+  },
+  paths: {
+    tests: { mocha: "test", solidity: "test/solidity" },
+  },
+  test: {
+    solidity: {
+      // A fixed seed makes every fuzz and invariant run reproducible (STYLE.md).
+      fuzz: { runs: 256, seed: "0x4e53462d636c617573652d6f726368657374726174696f6e" },
+      invariant: { runs: 64, depth: 32, failOnRevert: false },
+    },
+  },
+  typechain: { outDir: "typechain-types" },
+  networks: {
+    // A separately started `hardhat node` (scripts/demo.ts starts one for you).
+    localhost: { type: "http", url: "http://127.0.0.1:8545" },
+  },
+});
