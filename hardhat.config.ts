@@ -16,6 +16,7 @@ const optimized = {
   settings: {
     optimizer: { enabled: true, runs: 10_000 },
     evmVersion: "cancun",
+    viaIR: true,
     metadata: { bytecodeHash: "ipfs" as const },
   },
 };
