@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {Address} from "@openzeppelin/contracts/utils/Address.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 
 import {IClauseRegistry} from "../interfaces/IClauseRegistry.sol";
@@ -11,19 +12,23 @@ import {ClauseId, JobId, TenantId} from "../types/Ids.sol";
 import {ExecutionModel} from "../types/Enums.sol";
 
 /// @title ParametricPayout
-/// @notice Example consumer: pays a fixed beneficiary the amount a clause computed, only for a result
+/// @notice Example consumer: pays a fixed beneficiary, in an ERC-20 (e.g. a stablecoin the DAO funds it
+/// with), the amount a clause computed — only for a result
 /// that is anchored, co-signed by the clause's executor quorum of attested enclaves, and actionable —
 /// and at most once per execution id.
 /// @dev The clause version is immutable, so its code hash, config digest and quorum are read once here.
 contract ParametricPayout is ReentrancyGuard {
+    using SafeERC20 for IERC20;
+
     /// @notice The clause output status that releases a payout (docs/FORMATS.md §5).
     uint16 public constant STATUS_TRIGGERED = 1;
 
     IRollupAnchor public immutable anchor;
+    IERC20 public immutable token;
     ClauseId public immutable clauseId;
     TenantId public immutable tenantId;
     bytes3 public immutable jurisdiction;
-    address payable public immutable beneficiary;
+    address public immutable beneficiary;
     bytes32 public immutable action;
     uint256 public immutable maxPayout;
     uint48 public immutable clauseVersion;
@@ -49,24 +54,24 @@ contract ParametricPayout is ReentrancyGuard {
 
     /// @notice A proven execution was paid.
     event PayoutReleased(JobId indexed jobId, address indexed beneficiary, uint256 amount, uint64 batchSeq);
-    /// @notice The contract received funds.
-    event Funded(address indexed from, uint256 amount);
 
     /// @param requireInCountry_ Accept only executors located in the tenant's jurisdiction.
     constructor(
         IRollupAnchor anchor_,
+        IERC20 token_,
         IClauseRegistry clauses,
         ClauseId clauseId_,
         address dao,
         bytes3 jurisdiction_,
-        address payable beneficiary_,
+        address beneficiary_,
         bytes32 action_,
         uint256 maxPayout_,
         bool requireInCountry_
-    ) payable {
+    ) {
         if (beneficiary_ == address(0)) revert ParametricPayoutZeroBeneficiary();
         IClauseRegistry.ClauseVersion memory clause = clauses.getClause(clauseId_);
         anchor = anchor_;
+        token = token_;
         clauseId = clauseId_;
         tenantId = TenantId.wrap(ExecutionHashing.tenantId(dao, jurisdiction_));
         jurisdiction = jurisdiction_;
@@ -79,11 +84,6 @@ contract ParametricPayout is ReentrancyGuard {
         // A single-executor clause needs one signature; a quorum clause its k.
         minExecutors = clause.model == ExecutionModel.Single ? 1 : clause.quorumK;
         requireInCountry = requireInCountry_;
-        if (msg.value != 0) emit Funded(msg.sender, msg.value);
-    }
-
-    receive() external payable {
-        emit Funded(msg.sender, msg.value);
     }
 
     /// @notice Pays the beneficiary for a proven execution. Permissionless: the proof is the authority.
@@ -120,7 +120,7 @@ contract ParametricPayout is ReentrancyGuard {
 
         _paid[leaf.jobId] = true;
         emit PayoutReleased(JobId.wrap(leaf.jobId), beneficiary, amount, batch.batchSeq);
-        Address.sendValue(beneficiary, amount);
+        token.safeTransfer(beneficiary, amount);
     }
 
     /// @notice True once the execution has been paid.

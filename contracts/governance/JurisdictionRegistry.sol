@@ -18,7 +18,7 @@ contract JurisdictionRegistry is IJurisdictionRegistry, AccessManaged {
     constructor(address accessManager) AccessManaged(accessManager) {}
 
     /// @inheritdoc IJurisdictionRegistry
-    function setAuthority(bytes3 jurisdiction, address authority) external restricted {
+    function setJurisdictionAuthority(bytes3 jurisdiction, address authority) external restricted {
         Jurisdiction.requireValid(jurisdiction);
         address previous = _authorities[jurisdiction];
         _authorities[jurisdiction] = authority;

@@ -22,7 +22,7 @@ interface IJurisdictionRegistry {
     event TenantRemoved(TenantId indexed tenantId, address indexed dao, bytes3 indexed jurisdiction);
 
     /// @notice Sets the authority of `jurisdiction`. Network governance only.
-    function setAuthority(bytes3 jurisdiction, address authority) external;
+    function setJurisdictionAuthority(bytes3 jurisdiction, address authority) external;
 
     /// @notice Admits `dao` (its timelock) as a tenant of `jurisdiction`. That jurisdiction's authority only.
     function admitTenant(address dao, bytes3 jurisdiction) external;

@@ -1,0 +1,16 @@
+import { toFunctionSelector } from "viem";
+
+/** AccessManager role ids of the network (0 is OpenZeppelin's ADMIN_ROLE: the network DAO's timelock). */
+export const Roles = {
+  Admin: 0n,
+  /** Held by the DisputeResolver contract: freezes and unfreezes clauses on evidence. */
+  Dispute: 11n,
+} as const;
+
+export const DISPUTE_SELECTORS = {
+  rollupAnchor: [
+    toFunctionSelector("setClauseFrozen(bytes32,bool,bytes32)"),
+    toFunctionSelector("setTenantFrozen(bytes32,bool,bytes32)"),
+  ],
+  clauseRegistry: [toFunctionSelector("setClauseFrozen(bytes32,bool)")],
+} as const;

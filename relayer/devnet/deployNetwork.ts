@@ -1,0 +1,51 @@
+import type { Address } from "viem";
+import NsfNetwork from "../../ignition/modules/NsfNetwork.js";
+import type {
+  ClauseRegistry,
+  DisputeResolver,
+  JobRouter,
+  JurisdictionRegistry,
+  NSFAccessManager,
+  NodeRegistry,
+  RollupAnchor,
+} from "../../typechain-types/index.js";
+import type { DevConnection } from "./connection.js";
+
+export type NetworkContracts = {
+  accessManager: NSFAccessManager;
+  jurisdictionRegistry: JurisdictionRegistry;
+  clauseRegistry: ClauseRegistry;
+  nodeRegistry: NodeRegistry;
+  jobRouter: JobRouter;
+  rollupAnchor: RollupAnchor;
+  disputeResolver: DisputeResolver;
+};
+
+export type DeployedNetwork = {
+  chainId: bigint;
+  contracts: NetworkContracts;
+  addresses: Record<keyof NetworkContracts, Address>;
+};
+
+export type DeployNetworkOptions = {
+  maxAttestationSeconds?: bigint;
+  epochSeconds?: bigint;
+  maxJobWindowSeconds?: bigint;
+};
+
+/** Deploys (or, on a chain Ignition already deployed to, reuses) the network contracts. */
+export async function deployNetwork(connection: DevConnection, options: DeployNetworkOptions = {}): Promise<DeployedNetwork> {
+  const parameters: Record<string, bigint> = {};
+  for (const [key, value] of Object.entries(options)) if (value !== undefined) parameters[key] = value;
+  const deployed = await connection.ignition.deploy(NsfNetwork, {
+    parameters: { NsfNetwork: parameters },
+    displayUi: false,
+  });
+  const contracts = deployed as unknown as NetworkContracts;
+  const addresses = {} as Record<keyof NetworkContracts, Address>;
+  for (const [name, contract] of Object.entries(contracts)) {
+    addresses[name as keyof NetworkContracts] = (await contract.getAddress()) as Address;
+  }
+  const { chainId } = await connection.ethers.provider.getNetwork();
+  return { chainId, contracts, addresses };
+}
