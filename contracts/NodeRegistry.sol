@@ -92,6 +92,8 @@ contract NodeRegistry is INodeRegistry, AccessManaged, EIP712 {
         Node storage node = _nodes[enclaveKey];
         if (node.status == NodeStatus.None) revert NodeRegistryUnknownNode(enclaveKey);
         if (msg.sender != node.operator) revert NodeRegistryNotOperator(enclaveKey, msg.sender, node.operator);
+        // A retired key gives its revocation-group slots back; a new verdict re-joins them.
+        _leaveGroups(enclaveKey, node.measurement, node.teeType);
         _setStatus(enclaveKey, node, NodeStatus.Deregistered, "deregistered");
     }
 
@@ -99,6 +101,8 @@ contract NodeRegistry is INodeRegistry, AccessManaged, EIP712 {
     function ejectNode(address enclaveKey, bytes32 reason) external restricted {
         Node storage node = _nodes[enclaveKey];
         if (node.status == NodeStatus.None) revert NodeRegistryUnknownNode(enclaveKey);
+        // An ejected key can never re-attest: without this its slots would fill the groups for good.
+        _leaveGroups(enclaveKey, node.measurement, node.teeType);
         _setStatus(enclaveKey, node, NodeStatus.Ejected, reason);
     }
 
