@@ -17,7 +17,8 @@ export function clauseValuesSchema(manifest: Pick<ClauseManifest, "inputs">) {
     shape[field.name] = z
       .string()
       .regex(DECIMAL, "a decimal integer string")
-      .refine((s) => BigInt(s) >= min && BigInt(s) <= max, `between ${field.min} and ${field.max} (${field.unit})`);
+      // zod runs every check even after the regex failed, so the refinement guards its own BigInt().
+      .refine((s) => DECIMAL.test(s) && BigInt(s) >= min && BigInt(s) <= max, `between ${field.min} and ${field.max} (${field.unit})`);
   }
   return z.strictObject(shape);
 }

@@ -21,7 +21,8 @@ const HASH = /^0x[0-9a-f]{64}$/;
 const decimalInt64 = z
   .string()
   .regex(DECIMAL, "a decimal integer string")
-  .refine((s) => BigInt(s) >= I64_MIN && BigInt(s) <= I64_MAX, "within int64");
+  // zod runs every check even after the regex failed, so the refinement guards its own BigInt().
+  .refine((s) => DECIMAL.test(s) && BigInt(s) >= I64_MIN && BigInt(s) <= I64_MAX, "within int64");
 
 const InputFieldSchema = z.strictObject({
   name: z.string().regex(NAME, "lower snake_case, at most 64 characters"),
@@ -78,7 +79,7 @@ function crossCheck(manifest: z.infer<z.ZodObject<typeof ClauseManifestShape>>, 
   manifest.inputs.forEach((field, i) => {
     if (seen.has(field.name)) ctx.addIssue({ code: "custom", path: ["inputs", i, "name"], message: "duplicate input name" });
     seen.add(field.name);
-    if (BigInt(field.min) > BigInt(field.max)) ctx.addIssue({ code: "custom", path: ["inputs", i], message: "min > max" });
+    if (DECIMAL.test(field.min) && DECIMAL.test(field.max) && BigInt(field.min) > BigInt(field.max)) ctx.addIssue({ code: "custom", path: ["inputs", i], message: "min > max" });
   });
   manifest.outputs.actions.forEach((action, i) => {
     try {

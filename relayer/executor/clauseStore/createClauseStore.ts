@@ -12,25 +12,30 @@ export type StoredClause = {
   clauseId: Hex;
 };
 
-/** The clause modules a node can run, keyed by code hash (what a job token names and the registry pins). */
+/**
+ * The clause modules a node can run, keyed by on-chain clause id. The node still compares the stored
+ * code hash with the registered one on every job: a store is a cache of code, never an authority.
+ */
 export type ClauseStore = {
-  byCodeHash(codeHash: Hex): StoredClause | undefined;
+  get(clauseId: Hex): StoredClause | undefined;
   list(): readonly StoredClause[];
 };
 
 /** In-memory store; every module is checked against its manifest's code hash on the way in. */
 export function createClauseStore(entries: readonly { manifest: BuiltClauseManifest; wasm: Uint8Array }[]): ClauseStore {
-  const byHash = new Map<Hex, StoredClause>();
+  const byId = new Map<Hex, StoredClause>();
   for (const { manifest, wasm } of entries) {
     const codeHash = sha256Of(wasm);
     if (codeHash !== manifest.codeHash) {
       throw new ExecutorError("CLAUSE_STORE_MISMATCH", `${manifest.clauseId}: module hashes to ${codeHash}, manifest says ${manifest.codeHash}`);
     }
-    byHash.set(codeHash, { manifest, wasm, codeHash, clauseId: clauseIdOf(manifest.clauseId) });
+    const clauseId = clauseIdOf(manifest.clauseId);
+    if (byId.has(clauseId)) throw new ExecutorError("CLAUSE_STORE_MISMATCH", `two modules for ${manifest.clauseId}`);
+    byId.set(clauseId, { manifest, wasm, codeHash, clauseId });
   }
-  const list = Object.freeze([...byHash.values()]);
+  const list = Object.freeze([...byId.values()]);
   return {
-    byCodeHash: (codeHash) => byHash.get(codeHash.toLowerCase() as Hex),
+    get: (clauseId) => byId.get(clauseId.toLowerCase() as Hex),
     list: () => list,
   };
 }

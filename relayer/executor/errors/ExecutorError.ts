@@ -44,6 +44,7 @@ export const ExecutorErrors = {
   CODE_HASH_MISMATCH: { code: "NSF_CODE_HASH_MISMATCH", httpStatus: 409, retryable: false, title: "The job token's code hash differs from the registered clause version" },
   CLAUSE_CODE_UNAVAILABLE: { code: "NSF_CLAUSE_CODE_UNAVAILABLE", httpStatus: 404, retryable: false, title: "This node has no module with the registered code hash" },
   PAYLOAD_TOO_LARGE: { code: "NSF_PAYLOAD_TOO_LARGE", httpStatus: 413, retryable: false, title: "The encrypted payload is too large" },
+  PAYLOAD_KEY_UNCERTIFIED: { code: "NSF_PAYLOAD_KEY_UNCERTIFIED", httpStatus: 422, retryable: false, title: "The tenant payload key is not certified by the expected enclave key" },
   PAYLOAD_DECRYPT_FAILED: { code: "NSF_PAYLOAD_DECRYPT_FAILED", httpStatus: 400, retryable: false, title: "The payload does not decrypt under this tenant's payload key" },
   INPUT_MALFORMED: { code: "NSF_INPUT_MALFORMED", httpStatus: 400, retryable: false, title: "The decrypted input bundle is not an nsf.inputs/1 object" },
   INPUT_SCHEMA_VIOLATION: { code: "NSF_INPUT_SCHEMA_VIOLATION", httpStatus: 422, retryable: false, title: "The input values do not match the clause's input schema" },

@@ -8,6 +8,7 @@ import type { WasmModule } from "./wasmEngine.js";
 
 export type WorkerRequest = { id: number; key: Hex; module?: WasmModule; resetCache?: boolean; input: Uint8Array; stepLimit: bigint };
 export type WorkerReply =
+  | { ready: true }
   | { id: number; ok: true; output: ClauseOutput; stepsUsed: bigint }
   | { id: number; ok: false; kind: ExecutorErrorKind; details: string | undefined };
 
@@ -21,7 +22,7 @@ export type WorkerRunnerOptions = {
 };
 
 type Pending = { job: RunJob; resolve: (run: MeteredRun) => void; reject: (error: unknown) => void };
-type Slot = { worker: Worker; known: Set<Hex>; current: (Pending & { id: number; timer: NodeJS.Timeout }) | undefined };
+type Slot = { worker: Worker; ready: boolean; known: Set<Hex>; current: (Pending & { id: number; timer: NodeJS.Timeout }) | undefined };
 
 const WORKER_URL = new URL("./sandboxWorker.ts", import.meta.url);
 
@@ -41,7 +42,7 @@ export function createWorkerRunner(options: WorkerRunnerOptions): ClauseRunner {
     const worker = new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: 64, stackSizeMb: 4 } });
     // Idle workers must not keep the process alive; a pending run keeps its own timer referenced.
     worker.unref();
-    const slot: Slot = { worker, known: new Set(), current: undefined };
+    const slot: Slot = { worker, ready: false, known: new Set(), current: undefined };
     worker.on("message", (reply: WorkerReply) => onReply(slot, reply));
     worker.on("error", (error) => onWorkerDeath(slot, error));
     worker.on("exit", (code) => onWorkerDeath(slot, new Error(`worker exited with code ${code}`)));
@@ -59,6 +60,12 @@ export function createWorkerRunner(options: WorkerRunnerOptions): ClauseRunner {
   };
 
   const onReply = (slot: Slot, reply: WorkerReply): void => {
+    // A worker takes a while to load its code; the guard's clock starts only once it can run.
+    if ("ready" in reply) {
+      slot.ready = true;
+      pump();
+      return;
+    }
     const current = slot.current;
     if (!current || current.id !== reply.id) return;
     clearTimeout(current.timer);
@@ -81,7 +88,7 @@ export function createWorkerRunner(options: WorkerRunnerOptions): ClauseRunner {
 
   const pump = (): void => {
     for (const slot of slots) {
-      if (slot.current || queue.length === 0) continue;
+      if (!slot.ready || slot.current || queue.length === 0) continue;
       const pending = queue.shift()!;
       const id = nextId++;
       const request: WorkerRequest = { id, key: pending.job.key, input: pending.job.input, stepLimit: pending.job.stepLimit };

@@ -24,3 +24,4 @@ port.on("message", (request: WorkerRequest) => {
   }
   port.postMessage(reply);
 });
+port.postMessage({ ready: true } satisfies WorkerReply);

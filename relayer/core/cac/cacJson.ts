@@ -1,0 +1,194 @@
+import { z } from "zod";
+import { getAddress, keccak256, recoverTypedDataAddress, type Address, type Hex } from "viem";
+import { InvalidFormatError } from "../errors/NsfError.js";
+import { canonicalJsonHash } from "../formats/canonicalJson.js";
+import { clauseIdOf, packClauseVersion, parseClauseId } from "../formats/clauseRef.js";
+import { cacDigest, cacTypedData, DOMAIN_VERSION, DomainName, type Cac, type Deployment } from "../formats/eip712.js";
+import { runtimeHashOf } from "../formats/ids.js";
+import { decodeClauseOutput, encodeClauseOutput } from "../formats/output.js";
+
+/**
+ * The CAC in JSON (docs/FORMATS.md §11): the readable fields of the NSF CAC schema (clause_id,
+ * execution_id, timestamp, trigger, inputs, outputs, runtime_info, governance_scope, tenant_info,
+ * hash_graph), every one of them either a field of the EIP-712 `CAC` struct or a preimage that re-hashes
+ * to one. `cacFromJson` recomputes every hash, so a JSON that verifies is the CAC that was signed.
+ * Pure: no I/O.
+ */
+export const CAC_JSON_SCHEMA = "nsf.cac/1";
+
+const hex32 = z.string().regex(/^0x[0-9a-f]{64}$/, "0x-prefixed lowercase 32-byte hex");
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "an address");
+const decimal = z.string().regex(/^(0|[1-9][0-9]*)$/, "a non-negative decimal string");
+
+export const CacJsonSchema = z.strictObject({
+  schema: z.literal(CAC_JSON_SCHEMA),
+  clause_id: z.string(),
+  execution_id: hex32,
+  /** Chain time (seconds) when the enclave signed. */
+  timestamp: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  trigger: z.strictObject({
+    type: z.enum(["dao", "sensor", "simulation"]),
+    attempt: z.number().int().min(1).max(0xffffffff),
+    commitment: hex32,
+  }),
+  inputs: z.strictObject({
+    /** The nsf.inputs/1 bundle (docs/FORMATS.md §6); `inputHash = keccak256(JCS(bundle))`. */
+    bundle: z.record(z.string(), z.unknown()),
+  }),
+  outputs: z.strictObject({
+    /** `abi.encode(uint16 status, bytes32 action, uint256[] amounts)` (docs/FORMATS.md §5). */
+    encoded: z.string().regex(/^0x([0-9a-f]{2})*$/),
+    status: z.number().int().min(0).max(0xffff),
+    action: z.string(),
+    amounts: z.array(decimal),
+  }),
+  runtime_info: z.strictObject({
+    type: z.literal("TEE"),
+    tee_type: z.number().int().min(1).max(255),
+    vendor: z.string(),
+    simulated: z.boolean(),
+    measurement: hex32,
+    enclave_key: address,
+    attestation_id: hex32,
+    /** Informational, not hashed: facts about the run that every honest executor reproduces. */
+    sandbox: z.strictObject({ abi: z.string(), step_limit: decimal, steps_used: decimal, memory_pages: z.number().int() }),
+  }),
+  governance_scope: z.strictObject({
+    clause_id_hash: hex32,
+    clause_version: z.number().int().min(0).max(2 ** 48 - 1),
+    code_hash: hex32,
+    /** The clause config digest (docs/FORMATS.md §2) in force. */
+    config_digest: hex32,
+  }),
+  tenant_info: z.strictObject({ tenant_id: hex32 }),
+  hash_graph: z.strictObject({
+    eip712_domain: z.strictObject({
+      name: z.literal(DomainName.RollupAnchor),
+      version: z.literal(DOMAIN_VERSION),
+      chain_id: decimal,
+      verifying_contract: address,
+    }),
+    input_hash: hex32,
+    output_hash: hex32,
+    runtime_hash: hex32,
+    cac_digest: hex32,
+  }),
+});
+export type CacJson = z.infer<typeof CacJsonSchema>;
+
+export const TRIGGER_TYPE_NAMES = ["dao", "sensor", "simulation"] as const;
+
+export type CacJsonParts = {
+  clauseId: string;
+  cac: Cac;
+  anchor: Deployment;
+  triggerType: number;
+  triggerCommitment: Hex;
+  inputBundle: Record<string, unknown>;
+  encodedOutput: Hex;
+  runtime: { teeType: number; vendor: string; simulated: boolean; measurement: Hex; enclaveKey: Address; attestationId: Hex };
+  sandbox: { abi: string; stepLimit: bigint; stepsUsed: bigint; memoryPages: number };
+};
+
+/** Assembles the JSON form of a CAC the caller has built (and will sign) from the same parts. */
+export function buildCacJson(parts: CacJsonParts): CacJson {
+  const { cac, anchor } = parts;
+  const output = decodeClauseOutput(parts.encodedOutput);
+  const triggerName = TRIGGER_TYPE_NAMES[parts.triggerType];
+  if (!triggerName) throw new InvalidFormatError("trigger type", parts.triggerType, "0 (dao), 1 (sensor) or 2 (simulation)");
+  const json: CacJson = {
+    schema: CAC_JSON_SCHEMA,
+    clause_id: parts.clauseId,
+    execution_id: cac.jobId.toLowerCase(),
+    timestamp: Number(cac.timestamp),
+    trigger: { type: triggerName, attempt: cac.attempt, commitment: parts.triggerCommitment.toLowerCase() },
+    inputs: { bundle: parts.inputBundle },
+    outputs: { encoded: parts.encodedOutput.toLowerCase(), status: output.status, action: output.action, amounts: output.amounts.map(String) },
+    runtime_info: {
+      type: "TEE",
+      tee_type: parts.runtime.teeType,
+      vendor: parts.runtime.vendor,
+      simulated: parts.runtime.simulated,
+      measurement: parts.runtime.measurement.toLowerCase(),
+      enclave_key: getAddress(parts.runtime.enclaveKey),
+      attestation_id: parts.runtime.attestationId.toLowerCase(),
+      sandbox: {
+        abi: parts.sandbox.abi,
+        step_limit: parts.sandbox.stepLimit.toString(),
+        steps_used: parts.sandbox.stepsUsed.toString(),
+        memory_pages: parts.sandbox.memoryPages,
+      },
+    },
+    governance_scope: {
+      clause_id_hash: cac.clauseId.toLowerCase(),
+      clause_version: cac.clauseVersion,
+      code_hash: cac.codeHash.toLowerCase(),
+      config_digest: cac.configDigest.toLowerCase(),
+    },
+    tenant_info: { tenant_id: cac.tenantId.toLowerCase() },
+    hash_graph: {
+      eip712_domain: { name: DomainName.RollupAnchor, version: DOMAIN_VERSION, chain_id: BigInt(anchor.chainId).toString(), verifying_contract: getAddress(anchor.address) },
+      input_hash: cac.inputHash.toLowerCase(),
+      output_hash: cac.outputHash.toLowerCase(),
+      runtime_hash: cac.runtimeHash.toLowerCase(),
+      cac_digest: cacDigest(anchor, cac),
+    },
+  };
+  // Built and checked by the same rules a verifier applies: a CAC we cannot verify is never emitted.
+  cacFromJson(json);
+  return json;
+}
+
+/**
+ * Parses a CAC JSON and recomputes every derived value: clause id hash and packed version from the id
+ * string, inputHash from the bundle, outputHash from the encoded output (and the readable output from it),
+ * runtimeHash from the runtime facts, and the EIP-712 digest from all of them. Throws on any mismatch.
+ */
+export function cacFromJson(input: unknown): { cac: Cac; anchor: Deployment; digest: Hex; json: CacJson } {
+  const parsed = CacJsonSchema.safeParse(input);
+  if (!parsed.success) throw new InvalidFormatError("CAC JSON", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "), "nsf.cac/1 (docs/FORMATS.md §11)");
+  const json = parsed.data;
+  const mismatch = (what: string, expected: unknown, got: unknown) => new InvalidFormatError(`CAC JSON ${what}`, got, `must equal ${String(expected)}`);
+
+  const ref = parseClauseId(json.clause_id);
+  if (clauseIdOf(json.clause_id) !== json.governance_scope.clause_id_hash) throw mismatch("governance_scope.clause_id_hash", clauseIdOf(json.clause_id), json.governance_scope.clause_id_hash);
+  if (packClauseVersion(ref) !== json.governance_scope.clause_version) throw mismatch("governance_scope.clause_version", packClauseVersion(ref), json.governance_scope.clause_version);
+
+  const inputHash = canonicalJsonHash(json.inputs.bundle);
+  if (inputHash !== json.hash_graph.input_hash) throw mismatch("hash_graph.input_hash", inputHash, json.hash_graph.input_hash);
+  if (json.inputs.bundle.job_id !== json.execution_id) throw mismatch("inputs.bundle.job_id", json.execution_id, json.inputs.bundle.job_id);
+
+  const encoded = json.outputs.encoded as Hex;
+  const outputHash = keccak256(encoded);
+  if (outputHash !== json.hash_graph.output_hash) throw mismatch("hash_graph.output_hash", outputHash, json.hash_graph.output_hash);
+  const readable = encodeClauseOutput({ status: json.outputs.status, action: json.outputs.action, amounts: json.outputs.amounts.map(BigInt) });
+  if (readable !== encoded) throw mismatch("outputs (status, action, amounts)", "the decoded outputs.encoded", "different values");
+
+  const rt = json.runtime_info;
+  const runtimeHash = runtimeHashOf(rt.tee_type, rt.measurement as Hex, rt.enclave_key as Address, rt.attestation_id as Hex);
+  if (runtimeHash !== json.hash_graph.runtime_hash) throw mismatch("hash_graph.runtime_hash", runtimeHash, json.hash_graph.runtime_hash);
+
+  const cac: Cac = {
+    jobId: json.execution_id as Hex,
+    clauseId: json.governance_scope.clause_id_hash as Hex,
+    clauseVersion: json.governance_scope.clause_version,
+    codeHash: json.governance_scope.code_hash as Hex,
+    tenantId: json.tenant_info.tenant_id as Hex,
+    attempt: json.trigger.attempt,
+    inputHash,
+    outputHash,
+    runtimeHash,
+    configDigest: json.governance_scope.config_digest as Hex,
+    timestamp: BigInt(json.timestamp),
+  };
+  const anchor: Deployment = { chainId: BigInt(json.hash_graph.eip712_domain.chain_id), address: getAddress(json.hash_graph.eip712_domain.verifying_contract) };
+  const digest = cacDigest(anchor, cac);
+  if (digest !== json.hash_graph.cac_digest) throw mismatch("hash_graph.cac_digest", digest, json.hash_graph.cac_digest);
+  return { cac, anchor, digest, json };
+}
+
+/** Recovers the enclave key that signed this CAC JSON (after all `cacFromJson` checks). */
+export async function recoverCacSigner(json: unknown, signature: Hex): Promise<Address> {
+  const { cac, anchor } = cacFromJson(json);
+  return recoverTypedDataAddress({ ...cacTypedData(anchor, cac), signature });
+}

@@ -1,0 +1,26 @@
+import type { Address, Hex } from "viem";
+
+/** The registered facts about one clause version that a node checks before it runs a job. */
+export type RegisteredClause = {
+  codeHash: Hex;
+  /** The clause config digest (docs/FORMATS.md §2) a CAC must name. */
+  configDigest: Hex;
+  /** Packed `major << 32 | minor << 16 | patch`. */
+  version: number;
+  /** docs/FORMATS.md §1 clause status. */
+  status: number;
+};
+
+/**
+ * Everything the executor node reads from the chain, behind one narrow interface.
+ * Implementations: `createViemChainView` (ClauseRegistry + NodeRegistry over RPC) and
+ * `createInMemoryChainView` (tests, dev). Failures to read are `NSF_CHAIN_UNAVAILABLE` (retryable).
+ */
+export interface ChainView {
+  /** The latest block's timestamp, in seconds: job tokens expire by chain time, not by the node's clock. */
+  chainTime(): Promise<bigint>;
+  /** True when NodeRegistry lists `address` as a scheduler key. */
+  isScheduler(address: Address): Promise<boolean>;
+  /** The registered clause version with this on-chain id, or undefined when none is registered. */
+  getClause(clauseId: Hex): Promise<RegisteredClause | undefined>;
+}

@@ -1,0 +1,37 @@
+import { getAddress, type Address, type Hex } from "viem";
+import type { ChainView, RegisteredClause } from "./ChainView.js";
+
+export type InMemoryChainView = ChainView & {
+  setChainTime(seconds: bigint): void;
+  advance(seconds: bigint): void;
+  setScheduler(address: Address, allowed: boolean): void;
+  setClause(clauseId: Hex, clause: RegisteredClause | undefined): void;
+};
+
+/** A chain that lives in memory: the fake behind `ChainView` for tests and for `nsf node --dev`. */
+export function createInMemoryChainView(
+  initial: { chainTime?: bigint; schedulers?: readonly Address[]; clauses?: Readonly<Record<Hex, RegisteredClause>> } = {},
+): InMemoryChainView {
+  let time = initial.chainTime ?? 1_700_000_000n;
+  const schedulers = new Set((initial.schedulers ?? []).map((a) => getAddress(a)));
+  const clauses = new Map<string, RegisteredClause>(Object.entries(initial.clauses ?? {}).map(([id, c]) => [id.toLowerCase(), c]));
+  return {
+    chainTime: async () => time,
+    isScheduler: async (address) => schedulers.has(getAddress(address)),
+    getClause: async (clauseId) => clauses.get(clauseId.toLowerCase()),
+    setChainTime: (seconds) => {
+      time = seconds;
+    },
+    advance: (seconds) => {
+      time += seconds;
+    },
+    setScheduler: (address, allowed) => {
+      if (allowed) schedulers.add(getAddress(address));
+      else schedulers.delete(getAddress(address));
+    },
+    setClause: (clauseId, clause) => {
+      if (clause) clauses.set(clauseId.toLowerCase(), clause);
+      else clauses.delete(clauseId.toLowerCase());
+    },
+  };
+}

@@ -1,0 +1,183 @@
+import { recoverTypedDataAddress, type Address, type Hex } from "viem";
+import type { Logger } from "pino";
+import type { Common } from "../../common/Common.js";
+import { buildCacJson, type CacJson } from "../../core/cac/cacJson.js";
+import { canonicalJsonHash } from "../../core/formats/canonicalJson.js";
+import { jobTokenTypedData, type Cac, type JobToken } from "../../core/formats/eip712.js";
+import { ClauseStatus, TeeType } from "../../core/formats/enums.js";
+import { runtimeHashOf } from "../../core/formats/ids.js";
+import { encodeClauseOutput, outputHashOf } from "../../core/formats/output.js";
+import { checkClauseOutput } from "../../clauses/checkClauseOutput.js";
+import { clauseInputValues } from "../../clauses/clauseInputs.js";
+import type { ChainView } from "../chain/ChainView.js";
+import type { ClauseStore } from "../clauseStore/createClauseStore.js";
+import type { EnclaveRuntime } from "../enclave/EnclaveRuntime.js";
+import { ExecutorError } from "../errors/ExecutorError.js";
+import { CLAUSE_ABI } from "../sandbox/clauseAbi.js";
+import type { Sandbox } from "../sandbox/createSandbox.js";
+import { parseInputBundle } from "./inputBundle.js";
+import { parseJobRequest } from "./jobRequest.js";
+
+export type ExecutorDeployments = {
+  chainId: bigint;
+  /** Verifying contract of JobToken signatures. */
+  jobRouter: Address;
+  /** Verifying contract of CAC signatures. */
+  rollupAnchor: Address;
+};
+
+export type JobExecutorParameters = {
+  common: Common;
+  chain: ChainView;
+  enclave: EnclaveRuntime;
+  clauses: ClauseStore;
+  sandbox: Sandbox;
+  deployments: ExecutorDeployments;
+  /** The attestation id NodeRegistry holds for this enclave key; it goes into every CAC's runtimeHash. */
+  attestationId: Hex;
+  maxPayloadBytes?: number;
+};
+
+export type ExecuteResult = { cac: CacJson; signature: Hex; digest: Hex; signer: Address };
+
+export type JobExecutor = {
+  /** Verifies, decrypts, runs and signs one job. Throws `ExecutorError` and then has executed and signed nothing. */
+  execute(body: unknown): Promise<ExecuteResult>;
+};
+
+export const DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024;
+const SECP256K1_HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
+
+const VENDOR: Record<number, string> = {
+  [TeeType.Simulated]: "simulated (UNSAFE FOR PRODUCTION, development only)",
+  [TeeType.IntelSgx]: "Intel SGX",
+  [TeeType.IntelTdx]: "Intel TDX",
+  [TeeType.AmdSevSnp]: "AMD SEV-SNP",
+  [TeeType.AwsNitro]: "AWS Nitro Enclaves",
+};
+const TRIGGER_NAMES = ["dao", "sensor", "simulation"] as const;
+
+/**
+ * The executor's pipeline, transport-free (the HTTP server and the benchmark both call it):
+ * token (shape, addressee, scheduler signature, chain-time expiry) → registered clause (active, version,
+ * code hash) → payload (tenant key, input bundle bound to the token) → metered run → CAC signed by the
+ * enclave key. Every step that can refuse does so before anything is executed or signed.
+ *
+ * Tenant separation: every job log line carries `tenant`; a failure reply is built only from this
+ * request and public chain data; the payload opens only under the token's own tenant key.
+ */
+export function createJobExecutor(parameters: JobExecutorParameters): JobExecutor {
+  const { chain, enclave, clauses, sandbox, deployments, attestationId } = parameters;
+  const maxPayloadBytes = parameters.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+  const logger = parameters.common.logger.child({ component: "executor" });
+  const router = { chainId: deployments.chainId, address: deployments.jobRouter };
+  const anchor = { chainId: deployments.chainId, address: deployments.rollupAnchor };
+  const runtimeHash = runtimeHashOf(enclave.teeType, enclave.measurement, enclave.address, attestationId);
+
+  async function run(body: unknown, setLogger: (l: Logger) => void): Promise<ExecuteResult> {
+    const request = parseJobRequest(body, { maxPayloadBytes });
+    const { token } = request;
+    const log = logger.child({ tenant: token.tenantId, job: token.jobId, attempt: token.attempt });
+    setLogger(log);
+
+    // Cheapest refusals first: nothing below costs a signature recovery or an RPC for a misdirected token.
+    if (token.executor !== enclave.address) throw new ExecutorError("TOKEN_WRONG_EXECUTOR", `token executor ${token.executor}, this node is ${enclave.address}`);
+    const scheduler = await recoverScheduler(token, request.signature);
+    if (!(await chain.isScheduler(scheduler))) throw new ExecutorError("TOKEN_SIGNER_NOT_SCHEDULER", `signer ${scheduler}`);
+    const now = await chain.chainTime();
+    // `expiresAt` is the last valid second (chain time).
+    if (now > token.expiresAt) throw new ExecutorError("TOKEN_EXPIRED", `expiresAt ${token.expiresAt}, chain time ${now}`);
+
+    const registered = await chain.getClause(token.clauseId);
+    if (!registered) throw new ExecutorError("CLAUSE_NOT_REGISTERED", `clause ${token.clauseId}`);
+    if (registered.status !== ClauseStatus.Active) throw new ExecutorError("CLAUSE_NOT_ACTIVE", `clause ${token.clauseId} has status ${registered.status}`);
+    if (registered.version !== token.clauseVersion) {
+      throw new ExecutorError("CLAUSE_VERSION_MISMATCH", `registered ${registered.version}, token ${token.clauseVersion}`);
+    }
+    if (registered.codeHash.toLowerCase() !== token.codeHash) {
+      throw new ExecutorError("CODE_HASH_MISMATCH", `registered ${registered.codeHash.toLowerCase()}, token ${token.codeHash}`);
+    }
+    const stored = clauses.get(token.clauseId);
+    if (!stored || stored.codeHash !== token.codeHash) throw new ExecutorError("CLAUSE_CODE_UNAVAILABLE", `code hash ${token.codeHash}`);
+    const prepared = sandbox.prepare(stored.codeHash, stored.wasm);
+
+    const plaintext = await enclave.decrypt(token.tenantId, request.payload);
+    const { bundle, json } = parseInputBundle(plaintext);
+    if (bundle.job_id !== token.jobId) throw new ExecutorError("INPUT_JOB_MISMATCH", "the bundle's job_id differs from the token's jobId");
+    if (bundle.trigger.type !== TRIGGER_NAMES[token.triggerType]) throw new ExecutorError("INPUT_JOB_MISMATCH", "the bundle's trigger type differs from the token's");
+    const inputHash = canonicalJsonHash(json);
+    if (inputHash !== token.inputHash) throw new ExecutorError("INPUT_HASH_MISMATCH", `bundle hashes to ${inputHash}, token says ${token.inputHash}`);
+    const inputs = clauseInputValues(stored.manifest, bundle.values);
+
+    const stepLimit = BigInt(stored.manifest.limits.steps);
+    const { output, stepsUsed } = await sandbox.run(prepared, inputs, stepLimit);
+    checkClauseOutput(stored.manifest, output);
+    const encodedOutput = encodeClauseOutput(output);
+
+    const cac: Cac = {
+      jobId: token.jobId,
+      clauseId: token.clauseId,
+      clauseVersion: token.clauseVersion,
+      codeHash: token.codeHash,
+      tenantId: token.tenantId,
+      attempt: token.attempt,
+      inputHash,
+      outputHash: outputHashOf(encodedOutput),
+      runtimeHash,
+      configDigest: registered.configDigest.toLowerCase() as Hex,
+      timestamp: now,
+    };
+    const cacJson = buildCacJson({
+      clauseId: stored.manifest.clauseId,
+      cac,
+      anchor,
+      triggerType: token.triggerType,
+      triggerCommitment: bundle.trigger.commitment as Hex,
+      inputBundle: json,
+      encodedOutput,
+      runtime: {
+        teeType: enclave.teeType,
+        vendor: VENDOR[enclave.teeType] ?? `TEE type ${enclave.teeType}`,
+        simulated: enclave.simulated,
+        measurement: enclave.measurement,
+        enclaveKey: enclave.address,
+        attestationId,
+      },
+      sandbox: { abi: CLAUSE_ABI, stepLimit, stepsUsed, memoryPages: stored.manifest.limits.memoryPages },
+    });
+    const signature = await enclave.signCac(anchor, cac);
+    log.info({ clause: stored.manifest.clauseId, outputHash: cac.outputHash, status: output.status, stepsUsed: Number(stepsUsed) }, "job executed, CAC signed");
+    return { cac: cacJson, signature, digest: cacJson.hash_graph.cac_digest as Hex, signer: enclave.address };
+  }
+
+  async function recoverScheduler(token: JobToken, signature: Hex): Promise<Address> {
+    // docs/FORMATS.md §4: 65 bytes, v in {27, 28}, low s. A malleated twin of a valid signature is refused.
+    const s = BigInt(`0x${signature.slice(66, 130)}`);
+    const v = Number.parseInt(signature.slice(130, 132), 16);
+    if ((v !== 27 && v !== 28) || s > SECP256K1_HALF_N) throw new ExecutorError("TOKEN_SIGNATURE_INVALID", "v must be 27 or 28 and s low");
+    try {
+      return await recoverTypedDataAddress({ ...jobTokenTypedData(router, token), signature });
+    } catch (cause) {
+      throw new ExecutorError("TOKEN_SIGNATURE_INVALID", "the signature does not recover", { cause });
+    }
+  }
+
+  return {
+    async execute(body) {
+      // Until the token parses there is no tenant to tag: `tenant: null` marks those lines explicitly.
+      let log: Logger = logger.child({ tenant: null });
+      const started = process.hrtime.bigint();
+      try {
+        return await run(body, (l) => {
+          log = l;
+        });
+      } catch (error) {
+        const refusal = error instanceof ExecutorError ? error : new ExecutorError("NODE_INTERNAL", "unexpected failure", { cause: error });
+        const level = refusal.kind === "NODE_INTERNAL" ? "error" : "warn";
+        const fields = { code: refusal.code, details: refusal.details, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+        log[level](refusal.kind === "NODE_INTERNAL" ? { ...fields, err: error } : fields, "job refused; no CAC signed");
+        throw refusal;
+      }
+    },
+  };
+}
