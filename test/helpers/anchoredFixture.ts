@@ -75,14 +75,14 @@ export function headerArg(h: BatchHeader) {
 }
 
 /**
- * A full signed header for `anchorAddress` under its current aggregator config, signed by `signers`
- * (default: the first `threshold` aggregators), with the proof laid out as the contract expects.
+ * A full header for `anchorAddress` under its current aggregator config, signed by `signers`
+ * (default: the first `threshold` aggregators); the signatures are returned unordered, by signer.
  */
-export async function signHeader(
+export async function signHeaderRaw(
   f: ClauseFixture,
   fields: { batchSeq: bigint; firstSeq: bigint; lastSeq: bigint; root: Hex; prevRoot: Hex; bundleHash?: Hex },
   options: { anchorAddress?: Address; signers?: PrivateKeyAccount[] } = {},
-): Promise<{ header: BatchHeader; proof: QuorumProof; signatures: Map<Address, Hex> }> {
+): Promise<{ header: BatchHeader; signatures: Map<Address, Hex>; configVersion: bigint; threshold: number }> {
   const anchorAddress = options.anchorAddress ?? f.network.addresses.rollupAnchor;
   const anchor = f.network.contracts.rollupAnchor.attach(anchorAddress) as typeof f.network.contracts.rollupAnchor;
   const [configDigest, configVersion, threshold] = await anchor.config();
@@ -96,12 +96,17 @@ export async function signHeader(
   const signers = options.signers ?? f.roles.aggregators.slice(0, Number(threshold));
   const signatures = new Map<Address, Hex>();
   for (const s of signers) signatures.set(s.address, await s.signTypedData(typed));
-  const proof = assembleQuorumProof({
-    configVersion,
-    threshold: Number(threshold),
-    signers: f.roles.aggregators.map((a) => a.address),
-    signatures,
-  });
+  return { header, signatures, configVersion, threshold: Number(threshold) };
+}
+
+/** `signHeaderRaw` with the proof laid out as the contract expects (exactly `threshold` config aggregators must sign). */
+export async function signHeader(
+  f: ClauseFixture,
+  fields: { batchSeq: bigint; firstSeq: bigint; lastSeq: bigint; root: Hex; prevRoot: Hex; bundleHash?: Hex },
+  options: { anchorAddress?: Address; signers?: PrivateKeyAccount[] } = {},
+): Promise<{ header: BatchHeader; proof: QuorumProof; signatures: Map<Address, Hex> }> {
+  const { header, signatures, configVersion, threshold } = await signHeaderRaw(f, fields, options);
+  const proof = assembleQuorumProof({ configVersion, threshold, signers: f.roles.aggregators.map((a) => a.address), signatures });
   return { header, proof, signatures };
 }
 
