@@ -8,22 +8,27 @@ export type InMemoryChainView = ChainView & {
   setClause(clauseId: Hex, clause: RegisteredClause | undefined): void;
 };
 
-/** A chain that lives in memory: the fake behind `ChainView` for tests and for `nsf node --dev`. */
+/**
+ * A chain that lives in memory: the fake behind `ChainView` for tests and for `nsf node --dev`.
+ * Time is fixed (tests move it explicitly) unless `clock` is given, which dev mode uses so job tokens
+ * written against the wall clock behave as on a live chain; `setChainTime` then pins it again.
+ */
 export function createInMemoryChainView(
-  initial: { chainTime?: bigint; schedulers?: readonly Address[]; clauses?: Readonly<Record<Hex, RegisteredClause>> } = {},
+  initial: { chainTime?: bigint; clock?: () => bigint; schedulers?: readonly Address[]; clauses?: Readonly<Record<Hex, RegisteredClause>> } = {},
 ): InMemoryChainView {
-  let time = initial.chainTime ?? 1_700_000_000n;
+  let pinned: bigint | undefined = initial.clock ? undefined : (initial.chainTime ?? 1_700_000_000n);
+  const clock = initial.clock;
   const schedulers = new Set((initial.schedulers ?? []).map((a) => getAddress(a)));
   const clauses = new Map<string, RegisteredClause>(Object.entries(initial.clauses ?? {}).map(([id, c]) => [id.toLowerCase(), c]));
   return {
-    chainTime: async () => time,
+    chainTime: async () => pinned ?? clock!(),
     isScheduler: async (address) => schedulers.has(getAddress(address)),
     getClause: async (clauseId) => clauses.get(clauseId.toLowerCase()),
     setChainTime: (seconds) => {
-      time = seconds;
+      pinned = seconds;
     },
     advance: (seconds) => {
-      time += seconds;
+      pinned = (pinned ?? clock!()) + seconds;
     },
     setScheduler: (address, allowed) => {
       if (allowed) schedulers.add(getAddress(address));
