@@ -1,14 +1,14 @@
 import { expect } from "chai";
 import { encodeBytes32String, type Signer } from "ethers";
 import { network } from "hardhat";
-import { concat, type Address, type Hex } from "viem";
+import type { Address, Hex } from "viem";
 import { ATTESTATION_VALIDATOR_ROLE, quorumConfigDigest } from "../../relayer/core/formats/configDigest.js";
 import { verdictDigest, verdictTypedData, type AttestationVerdict } from "../../relayer/core/formats/eip712.js";
 import { TeeType } from "../../relayer/core/formats/enums.js";
 import type { DevConnection } from "../../relayer/devnet/connection.js";
 import { devAccount, devAccounts } from "../../relayer/devnet/devKeys.js";
 import { SIMULATED_DEV_MEASUREMENT } from "../../relayer/devnet/nodes.js";
-import { makeVerdict, signVerdict } from "../helpers/anchoredFixture.js";
+import { layoutProof, makeVerdict, signVerdict } from "../helpers/anchoredFixture.js";
 import { chainTime, clauseFixture, KEN, UGA, type ClauseFixture } from "../helpers/fixtures.js";
 
 const NodeStatus = { None: 0, Active: 1, Revoked: 2, Ejected: 3, Deregistered: 4 } as const;
@@ -245,16 +245,17 @@ describe("NodeRegistry", () => {
         const f = await load();
         const { enclave, operator } = await fresh();
         const verdict = await makeVerdict(f, enclave.address, operator);
-        const two = await signVerdict(f, verdict);
-        // Keep the claimed threshold (2) but drop the second signature and its bit.
-        const lowest = two.signerBitmap & -two.signerBitmap;
-        const validators = f.roles.validators.map((v) => v.address);
-        const proof = {
-          ...two,
-          signerBitmap: lowest,
-          nonSigners: validators.filter((_, i) => ((lowest >> BigInt(i)) & 1n) === 0n),
-          signatures: two.signatures.slice(0, 2 + 130) as Hex,
-        };
+        // Claim threshold 2 but carry only validator 0's signature (bit 0).
+        const [v0, v1, v2] = f.roles.validators;
+        const typed = verdictTypedData({ chainId: f.network.chainId, address: f.network.addresses.nodeRegistry }, verdict);
+        const [, version] = await registryOf(f).validatorConfig();
+        const proof = layoutProof(registryOf(f), "submitVerdict", {
+          configVersion: version,
+          threshold: 2,
+          signerBitmap: 0b001n,
+          nonSigners: [v1!.address, v2!.address],
+          signatures: [await v0!.signTypedData(typed)],
+        });
         await expect(registryOf(f).connect(operator).submitVerdict(verdict, proof))
           .to.be.revertedWithCustomError(registryOf(f), "QuorumSignatureCount")
           .withArgs(2, 1);
@@ -347,7 +348,7 @@ describe("NodeRegistry", () => {
       }
       expect(await registry.isMeasurementAllowed(SIMULATED_DEV_MEASUREMENT)).to.equal(false);
       const now = await chainTime(connection);
-      await expect(registry.checkExecutors([keys[0]!], [now], KEN))
+      await expect(checkExecutors(registry, [keys[0]!], [now], KEN))
         .to.be.revertedWithCustomError(registry, "NodeRegistryExecutorNotActive")
         .withArgs(keys[0], NodeStatus.Revoked);
 
@@ -381,7 +382,7 @@ describe("NodeRegistry", () => {
       expect(await registry.isTeeTypeAllowed(TeeType.Simulated)).to.equal(false);
       for (const key of keys) expect(await registry.isActiveAt(key, 0n)).to.equal(false);
       const now = await chainTime(connection);
-      await expect(registry.checkExecutors(keys.slice(0, 3), [now, now, now], KEN))
+      await expect(checkExecutors(registry, keys.slice(0, 3), [now, now, now], KEN))
         .to.be.revertedWithCustomError(registry, "NodeRegistryExecutorNotActive")
         .withArgs(keys[0], NodeStatus.Revoked);
     });
@@ -455,7 +456,7 @@ describe("NodeRegistry", () => {
       const registry = registryOf(f);
       const keys = f.nodes.slice(0, 3).map((n) => n.enclave.address);
       const until = (await registry.getNode(keys[0]!)).attestedUntil;
-      await registry.checkExecutors(keys, [until, until, until], KEN);
+      await checkExecutors(registry, keys, [until, until, until], KEN);
     });
 
     it("rejects a timestamp after attestedUntil with NodeRegistryAttestationExpired(key, attestedUntil, timestamp)", async () => {
@@ -463,7 +464,7 @@ describe("NodeRegistry", () => {
       const registry = registryOf(f);
       const keys = f.nodes.slice(0, 3).map((n) => n.enclave.address);
       const until = (await registry.getNode(keys[1]!)).attestedUntil;
-      await expect(registry.checkExecutors(keys, [until, until + 1n, until], KEN))
+      await expect(checkExecutors(registry, keys, [until, until + 1n, until], KEN))
         .to.be.revertedWithCustomError(registry, "NodeRegistryAttestationExpired")
         .withArgs(keys[1], until, until + 1n);
     });
@@ -473,23 +474,25 @@ describe("NodeRegistry", () => {
       const registry = registryOf(f);
       const uga = f.nodes[4]!.enclave.address;
       const now = await chainTime(connection);
-      await expect(registry.checkExecutors([uga], [now], KEN))
+      await expect(checkExecutors(registry, [uga], [now], KEN))
         .to.be.revertedWithCustomError(registry, "NodeRegistryJurisdictionMismatch")
         .withArgs(uga, KEN, UGA);
-      await registry.checkExecutors([uga], [now], "0x000000");
+      await checkExecutors(registry, [uga], [now], "0x000000");
     });
 
-    it("rejects arrays of different lengths with NodeRegistryLengthMismatch", async () => {
+    it("rejects arrays of different lengths with NodeRegistryLengthMismatch (two-array ABI only)", async function () {
       const f = await load();
+      // With one packed word per executor (key << 64 | timestamp) a length mismatch cannot be expressed.
+      if (packedCheckExecutors(registryOf(f))) this.skip();
       const registry = registryOf(f);
       const keys = f.nodes.slice(0, 2).map((n) => n.enclave.address);
-      await expect(registry.checkExecutors(keys, [1n], KEN)).to.be.revertedWithCustomError(registry, "NodeRegistryLengthMismatch").withArgs(2, 1);
+      await expect((registry as unknown as LegacyCheck).checkExecutors(keys, [1n], KEN)).to.be.revertedWithCustomError(registry, "NodeRegistryLengthMismatch").withArgs(2, 1);
     });
 
     it("rejects an unknown key with NodeRegistryExecutorNotActive(key, None)", async () => {
       const f = await load();
       const unknown = devAccount("never-registered", 0).address;
-      await expect(registryOf(f).checkExecutors([unknown], [1n], KEN))
+      await expect(checkExecutors(registryOf(f), [unknown], [1n], KEN))
         .to.be.revertedWithCustomError(registryOf(f), "NodeRegistryExecutorNotActive")
         .withArgs(unknown, NodeStatus.None);
     });
@@ -504,7 +507,7 @@ describe("NodeRegistry", () => {
         .to.emit(registry, "NodeStatusChanged")
         .withArgs(key, NodeStatus.Active, NodeStatus.Deregistered, encodeBytes32String("deregistered"));
       expect(await registry.isActiveAt(key, 0n)).to.equal(false);
-      await expect(registry.checkExecutors([key], [0n], KEN))
+      await expect(checkExecutors(registry, [key], [0n], KEN))
         .to.be.revertedWithCustomError(registry, "NodeRegistryExecutorNotActive")
         .withArgs(key, NodeStatus.Deregistered);
     });
@@ -691,6 +694,17 @@ describe("NodeRegistry", () => {
   });
 });
 
+type LegacyCheck = { checkExecutors(keys: string[], timestamps: bigint[], jurisdiction: string): Promise<void> };
+type Registry = ClauseFixture["network"]["contracts"]["nodeRegistry"];
+/** True when checkExecutors takes one word per executor (`uint256(key) << 64 | timestamp`) instead of two arrays. */
+const packedCheckExecutors = (registry: Registry) => registry.interface.getFunction("checkExecutors")!.inputs.length === 2;
+/** Calls checkExecutors with (keys, timestamps) in whichever calldata layout the deployed ABI has. */
+function checkExecutors(registry: Registry, keys: string[], timestamps: bigint[], jurisdiction: string): Promise<void> {
+  const fn = registry.getFunction("checkExecutors") as unknown as (...args: unknown[]) => Promise<void>;
+  if (!packedCheckExecutors(registry)) return fn(keys, timestamps, jurisdiction);
+  return fn(keys.map((k, i) => (BigInt(k) << 64n) | timestamps[i]!), jurisdiction);
+}
+
 /** A deterministic non-validator key satisfying `predicate`. */
 function findForeign(predicate: (address: Address) => boolean) {
   for (let i = 0; i < 10_000; i++) {
@@ -703,8 +717,8 @@ function findForeign(predicate: (address: Address) => boolean) {
 /** A proof whose bitmap marks positions 0 and 1 as signed, with signatures made by `signers` (any keys). */
 async function foreignProof(f: ClauseFixture, verdict: AttestationVerdict, signers: { signTypedData: (t: never) => Promise<Hex> }[], nonSigners: Address[]) {
   const typed = verdictTypedData({ chainId: f.network.chainId, address: f.network.addresses.nodeRegistry }, verdict);
-  const sigs: Hex[] = [];
-  for (const s of signers) sigs.push(await s.signTypedData(typed as never));
+  const signatures: Hex[] = [];
+  for (const s of signers) signatures.push(await s.signTypedData(typed as never));
   const [, version] = await f.network.contracts.nodeRegistry.validatorConfig();
-  return { configVersion: version, threshold: 2, signerBitmap: 0b011n, nonSigners, signatures: concat(sigs) };
+  return layoutProof(f.network.contracts.nodeRegistry, "submitVerdict", { configVersion: version, threshold: 2, signerBitmap: 0b011n, nonSigners, signatures });
 }

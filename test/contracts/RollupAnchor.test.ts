@@ -5,12 +5,11 @@ import { concat, encodeAbiParameters, keccak256, type Address, type Hex } from "
 import { AGGREGATOR_ROLE, quorumConfigDigest } from "../../relayer/core/formats/configDigest.js";
 import { batchHeaderDigest, batchHeaderTypedData, cacDigest } from "../../relayer/core/formats/eip712.js";
 import { leafHash, referenceTree } from "../../relayer/core/formats/leaf.js";
-import type { QuorumProof } from "../../relayer/core/quorum/quorumProof.js";
 import type { DevConnection } from "../../relayer/devnet/connection.js";
 import { devAccount, devAccounts } from "../../relayer/devnet/devKeys.js";
 import { anchorScriptedBatch, executorProofs, leafTuple, signCacs } from "../../relayer/devnet/scriptedPipeline.js";
-import type { RollupAnchor } from "../../typechain-types/index.js";
-import { anchoredFixture, batchRef, headerArg, signHeader, signHeaderRaw, triggeredOutput, type AnchoredFixture } from "../helpers/anchoredFixture.js";
+import { RollupAnchor__factory, type RollupAnchor } from "../../typechain-types/index.js";
+import { anchoredFixture, batchRef, headerArg, layoutProof, signHeader, signHeaderRaw, triggeredOutput, type AnchoredFixture } from "../helpers/anchoredFixture.js";
 import { clauseFixture, impersonate, KEN, UGA, ZERO32, type ClauseFixture } from "../helpers/fixtures.js";
 
 const NodeStatus = { Ejected: 3 } as const;
@@ -187,13 +186,8 @@ describe("RollupAnchor", () => {
         const sig = (i: number) => signatures.get(f.roles.aggregators[i]!.address)!;
         return { header, sig, configVersion };
       };
-      const proofOf = (configVersion: bigint, bitmap: bigint, nonSigners: Address[], signatures: Hex[], threshold = 3): QuorumProof => ({
-        configVersion,
-        threshold,
-        signerBitmap: bitmap,
-        nonSigners,
-        signatures: concat(signatures),
-      });
+      const proofOf = (configVersion: bigint, bitmap: bigint, nonSigners: Address[], signatures: Hex[], threshold = 3) =>
+        layoutProof({ interface: RollupAnchor__factory.createInterface() }, "anchor", { configVersion, threshold, signerBitmap: bitmap, nonSigners, signatures });
 
       it("rejects two signatures for a 3-of-5 config with QuorumSignatureCount(3, 2)", async () => {
         const f = await loadClause();
@@ -304,11 +298,14 @@ describe("RollupAnchor", () => {
         const f = await loadClause();
         const { header, sig, configVersion } = await signed(f);
         const a = aggregators(f);
-        const proof = proofOf(configVersion, 0b00111n, [a[3]!, a[4]!], [sig(0), sig(1), sig(2)]);
-        const short = { ...proof, signatures: proof.signatures.slice(0, -2) as Hex };
-        await expect(anchorOf(f).anchor(headerArg(header), ARWEAVE, short)).to.be.revertedWithCustomError(anchorOf(f), "QuorumSignatureLength").withArgs(194);
-        const long = { ...proof, signatures: `${proof.signatures}00` as Hex };
-        await expect(anchorOf(f).anchor(headerArg(header), ARWEAVE, long)).to.be.revertedWithCustomError(anchorOf(f), "QuorumSignatureLength").withArgs(196);
+        const short = proofOf(configVersion, 0b00111n, [a[3]!, a[4]!], [sig(0), sig(1), sig(2).slice(0, -2) as Hex]);
+        await expect(anchorOf(f).anchor(headerArg(header), ARWEAVE, short))
+          .to.be.revertedWithCustomError(anchorOf(f), "QuorumSignatureLength")
+          .withArgs(blobLength(short));
+        const long = proofOf(configVersion, 0b00111n, [a[3]!, a[4]!], [sig(0), sig(1), `${sig(2)}00` as Hex]);
+        await expect(anchorOf(f).anchor(headerArg(header), ARWEAVE, long))
+          .to.be.revertedWithCustomError(anchorOf(f), "QuorumSignatureLength")
+          .withArgs(blobLength(long));
       });
 
       it("a threshold lowered in the proof does not verify: QuorumConfigMismatch", async () => {
@@ -352,13 +349,14 @@ describe("RollupAnchor", () => {
         const [configDigest, configVersion] = await anchor.config();
         const header = { ...batch1, bundleHash: `0x${"b0".repeat(32)}` as Hex, count: 4n, configDigest: configDigest as Hex };
         const typed = batchHeaderTypedData({ chainId: f.network.chainId, address: f.network.addresses.rollupAnchor }, header);
-        const layout = async (signers: { signTypedData: typeof next[0]["signTypedData"] }[]): Promise<QuorumProof> => ({
-          configVersion,
-          threshold: 2,
-          signerBitmap: 0b011n,
-          nonSigners: [next[2]!.address],
-          signatures: concat(await Promise.all(signers.map((s) => s.signTypedData(typed)))),
-        });
+        const layout = async (signers: { signTypedData: typeof next[0]["signTypedData"] }[]) =>
+          layoutProof(anchor, "anchor", {
+            configVersion,
+            threshold: 2,
+            signerBitmap: 0b011n,
+            nonSigners: [next[2]!.address],
+            signatures: await Promise.all(signers.map((s) => s.signTypedData(typed))),
+          });
         const [old0, old1] = f.roles.aggregators;
         await expectQuorumFailure(anchor, anchor.anchor(headerArg(header), ARWEAVE, await layout([old0!, old1!])));
         await expect(anchor.anchor(headerArg(header), ARWEAVE, await layout([next[0]!, next[1]!]))).to.emit(anchor, "BatchAnchored");
@@ -714,6 +712,12 @@ async function expectBatchAnchored(anchor: RollupAnchor, tx: Promise<{ wait(): P
     expect(name in expected, `unexpected BatchAnchored field ${name}`).to.equal(true);
     expect(event.args.getValue(name), `BatchAnchored.${name}`).to.equal(expected[name]);
   }
+}
+
+/** Byte length of the blob that carries the signatures (`signatures`, or `packed` with the non-signers). */
+function blobLength(laidOut: unknown): number {
+  const proof = laidOut as { signatures?: Hex; packed?: Hex };
+  return ((proof.packed ?? proof.signatures)!.length - 2) / 2;
 }
 
 /** A deterministic non-aggregator key satisfying `predicate`. */

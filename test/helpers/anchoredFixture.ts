@@ -1,5 +1,5 @@
 import type { Signer } from "ethers";
-import type { Address, Hex } from "viem";
+import { concat, type Address, type Hex } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 import { actionToBytes32, type ClauseOutput } from "../../relayer/core/formats/output.js";
 import { batchHeaderTypedData, verdictTypedData, type AttestationVerdict, type BatchHeader } from "../../relayer/core/formats/eip712.js";
@@ -10,6 +10,7 @@ import type { DevConnection } from "../../relayer/devnet/connection.js";
 import { SIMULATED_DEV_MEASUREMENT } from "../../relayer/devnet/nodes.js";
 import { anchorScriptedBatch, signCacs, type AnchoredBatch, type ScriptedResult } from "../../relayer/devnet/scriptedPipeline.js";
 import type { DevStablecoin, ParametricPayout } from "../../typechain-types/index.js";
+import type { QuorumVerifier } from "../../typechain-types/contracts/NodeRegistry.js";
 import { chainTime, clauseFixture, FLOOD_CODE_HASH, KEN, ZERO32, type ClauseFixture } from "./fixtures.js";
 
 // Helpers and the anchored fixture for the contract tests in test/contracts/ (NodeRegistry, JobRouter,
@@ -68,6 +69,30 @@ export async function makeVerdict(
     ...overrides,
   };
 }
+
+/** A quorum proof by its parts, before it is laid out for calldata. */
+export type ProofParts = { configVersion: bigint; threshold: number; signerBitmap: bigint; nonSigners: Address[]; signatures: Hex[] };
+
+/**
+ * Lays `parts` out the way `contract.fn`'s `QuorumVerifier.Proof` parameter expects: either separate
+ * `nonSigners` + `signatures`, or one `packed` blob (non-signer addresses, then signatures). Reading the
+ * layout from the ABI keeps hand-built (deliberately malformed) proofs valid calldata across both.
+ */
+export function layoutProof(
+  contract: { interface: { getFunction(name: string): { inputs: readonly ParamLike[] } | null } },
+  fn: string,
+  parts: ProofParts,
+): QuorumVerifier.ProofStruct {
+  const proofParam = contract.interface.getFunction(fn)!.inputs.find((i) => i.components?.some((c) => c.name === "signerBitmap"))!;
+  const packed = proofParam.components!.some((c) => c.name === "packed");
+  const base = { configVersion: parts.configVersion, threshold: parts.threshold, signerBitmap: parts.signerBitmap };
+  const laidOut = packed
+    ? { ...base, packed: concat([...parts.nonSigners, ...parts.signatures]) }
+    : { ...base, nonSigners: parts.nonSigners, signatures: concat(parts.signatures) };
+  // The shape is chosen at run time from the ABI, so the static type is the generated struct's.
+  return laidOut as unknown as QuorumVerifier.ProofStruct;
+}
+type ParamLike = { name: string; components?: readonly ParamLike[] | null };
 
 /** The calldata header `anchor` takes. */
 export function headerArg(h: BatchHeader) {
