@@ -147,23 +147,49 @@ contract NodeRegistry is INodeRegistry, AccessManaged, EIP712 {
     }
 
     /// @inheritdoc INodeRegistry
-    function checkExecutors(address[] calldata signers, uint64[] calldata timestamps, bytes3 jurisdiction)
-        external
-        view
-    {
-        if (signers.length != timestamps.length) revert NodeRegistryLengthMismatch(signers.length, timestamps.length);
-        for (uint256 i; i < signers.length; ++i) {
-            address key = signers[i];
-            Node storage node = _nodes[key];
-            // One slot: status, attestedUntil and jurisdiction are packed together.
-            NodeStatus status = node.status;
-            if (status != NodeStatus.Active) revert NodeRegistryExecutorNotActive(key, status);
-            uint64 attestedUntil = node.attestedUntil;
-            if (timestamps[i] > attestedUntil) revert NodeRegistryAttestationExpired(key, attestedUntil, timestamps[i]);
-            if (jurisdiction != bytes3(0) && node.jurisdiction != jurisdiction) {
-                revert NodeRegistryJurisdictionMismatch(key, jurisdiction, node.jurisdiction);
+    /// @dev Consumer hot path: one cold slot per executor (status, attestedUntil and jurisdiction are
+    /// packed in the Node struct's first slot), read in assembly; errors decoded in Solidity afterwards.
+    function checkExecutors(uint256[] calldata executors, bytes3 jurisdiction) external view {
+        uint256 failure; // 0 ok, 1 not active, 2 expired, 3 jurisdiction
+        address key;
+        uint256 word;
+        uint64 signedAt;
+        assembly ("memory-safe") {
+            mstore(0x20, _nodes.slot)
+            let end := add(executors.offset, shl(5, executors.length))
+            for { let p := executors.offset } lt(p, end) { p := add(p, 0x20) } {
+                let entry := calldataload(p)
+                key := shr(64, entry)
+                signedAt := and(entry, 0xffffffffffffffff)
+                mstore(0x00, key)
+                word := sload(keccak256(0x00, 0x40))
+                // Node slot 0 layout: attestedAt (bits 0-63), attestedUntil (64-127), status (128-135),
+                // teeType (136-143), jurisdiction (144-167), sovereign (168).
+                if iszero(eq(and(shr(128, word), 0xff), 1)) {
+                    failure := 1
+                    break
+                }
+                if gt(signedAt, and(shr(64, word), 0xffffffffffffffff)) {
+                    failure := 2
+                    break
+                }
+                if and(iszero(iszero(jurisdiction)), iszero(eq(shl(232, shr(144, word)), jurisdiction))) {
+                    failure := 3
+                    break
+                }
             }
         }
+        if (failure != 0) _revertExecutorCheck(failure, key, word, signedAt, jurisdiction);
+    }
+
+    function _revertExecutorCheck(uint256 failure, address key, uint256 word, uint64 signedAt, bytes3 jurisdiction)
+        private
+        pure
+    {
+        // Truncating casts read the packed fields named in checkExecutors' layout comment.
+        if (failure == 1) revert NodeRegistryExecutorNotActive(key, NodeStatus(uint8(word >> 128)));
+        if (failure == 2) revert NodeRegistryAttestationExpired(key, uint64(word >> 64), signedAt);
+        revert NodeRegistryJurisdictionMismatch(key, jurisdiction, bytes3(uint24(word >> 144)));
     }
 
     /// @inheritdoc INodeRegistry

@@ -3,7 +3,6 @@ pragma solidity 0.8.28;
 
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 
 import {IRollupAnchor} from "./interfaces/IRollupAnchor.sol";
 import {INodeRegistry} from "./interfaces/INodeRegistry.sol";
@@ -14,9 +13,10 @@ import {ClauseId, TenantId} from "./types/Ids.sol";
 /// @title RollupAnchor
 /// @notice Anchors Merkle-rooted batches of agreed results under the aggregator quorum's signatures,
 /// and lets consumers prove a result before acting on it.
-/// @dev Storage holds one word per batch, H(root, lastSeq), chained through `prevRoot` and the result
-/// sequence so batches are gapless and never overlap; the rest of the header travels in calldata and
-/// the BatchAnchored event. The aggregator config lives here, beside the only code that verifies it,
+/// @dev Storage holds one word per batch: its lastSeq and a 192-bit commitment to (root, lastSeq). The
+/// next batch derives its firstSeq from that word and its signers sign over it, so batches are gapless,
+/// never overlap and chain to their predecessor; the rest of the header travels in calldata and the
+/// BatchAnchored event. The aggregator config lives here, beside the only code that verifies it,
 /// so an anchor reads one local slot instead of calling another contract (docs/adr/0002).
 contract RollupAnchor is IRollupAnchor, AccessManaged, EIP712 {
     bytes32 public constant AGGREGATOR_ROLE = keccak256("NSF.AGGREGATOR");
@@ -38,7 +38,7 @@ contract RollupAnchor is IRollupAnchor, AccessManaged, EIP712 {
         EIP712("NSF RollupAnchor", "1")
     {
         nodeRegistry = nodeRegistry_;
-        // Genesis: batch 1 continues from (root 0, lastSeq 0).
+        // Genesis: batch 1 continues from (root 0, lastSeq 0), so its first result is 1.
         _commitments[0] = ExecutionHashing.batchCommitment(bytes32(0), 0);
     }
 
@@ -46,43 +46,62 @@ contract RollupAnchor is IRollupAnchor, AccessManaged, EIP712 {
     function anchor(BatchHeader calldata header, bytes32 arweaveTxId, QuorumVerifier.Proof calldata quorum)
         external
     {
-        if (header.root == bytes32(0)) revert RollupAnchorZeroRoot();
-        if (header.firstSeq == 0 || header.lastSeq < header.firstSeq) {
-            revert RollupAnchorInvalidRange(header.firstSeq, header.lastSeq);
-        }
         uint64 batchSeq = header.batchSeq;
+        bytes32 root = header.root;
+        if (root == bytes32(0)) revert RollupAnchorZeroRoot();
         // Checked before the signatures so a retried anchor fails fast and cheaply.
         if (_commitments[batchSeq] != bytes32(0)) revert RollupAnchorBatchAlreadyAnchored(batchSeq);
-        // batchSeq 0 is genesis and already set above, so batchSeq - 1 cannot underflow here.
-        bytes32 expectedPrev = ExecutionHashing.batchCommitment(header.prevRoot, header.firstSeq - 1);
-        bytes32 storedPrev = _commitments[batchSeq - 1];
-        if (storedPrev != expectedPrev) revert RollupAnchorNotContinuous(batchSeq, expectedPrev, storedPrev);
+        // batchSeq 0 is genesis and always set, so batchSeq - 1 cannot underflow here.
+        bytes32 prevCommitment;
+        unchecked {
+            prevCommitment = _commitments[batchSeq - 1];
+            if (prevCommitment == bytes32(0)) revert RollupAnchorPreviousBatchMissing(batchSeq);
+        }
+        // Contiguity by construction: this batch starts right after the previous one's last result.
+        uint64 firstSeq = _lastSeqOf(prevCommitment) + 1;
+        uint64 lastSeq = header.lastSeq;
+        if (lastSeq < firstSeq) revert RollupAnchorInvalidRange(firstSeq, lastSeq);
 
         bytes32 configDigest = _configDigest;
         bytes32 digest = _hashTypedDataV4(
-            ExecutionHashing.batchHeaderStructHash(
-                batchSeq,
-                header.firstSeq,
-                header.lastSeq,
-                header.root,
-                header.prevRoot,
-                header.bundleHash,
-                configDigest
-            )
+            _batchHeaderStructHash(batchSeq, firstSeq, lastSeq, root, prevCommitment, header.bundleHash, configDigest)
         );
         QuorumVerifier.verify(digest, AGGREGATOR_ROLE, configDigest, quorum);
 
-        _commitments[batchSeq] = ExecutionHashing.batchCommitment(header.root, header.lastSeq);
-        emit BatchAnchored(
-            batchSeq,
-            header.root,
-            header.firstSeq,
-            header.lastSeq,
-            header.bundleHash,
-            arweaveTxId,
-            configDigest,
-            quorum.signerBitmap
-        );
+        _commitments[batchSeq] = ExecutionHashing.batchCommitment(root, lastSeq);
+        emit BatchAnchored(batchSeq, root, lastSeq, header.bundleHash, arweaveTxId, quorum.signerBitmap);
+    }
+
+    /// @dev ExecutionHashing.batchHeaderStructHash, hashed in free memory without allocating.
+    function _batchHeaderStructHash(
+        uint64 batchSeq,
+        uint64 firstSeq,
+        uint64 lastSeq,
+        bytes32 root,
+        bytes32 prevCommitment,
+        bytes32 bundleHash,
+        bytes32 configDigest
+    ) private pure returns (bytes32 h) {
+        bytes32 typeHash = ExecutionHashing.BATCH_HEADER_TYPEHASH;
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            mstore(p, typeHash)
+            mstore(add(p, 0x20), batchSeq)
+            mstore(add(p, 0x40), firstSeq)
+            mstore(add(p, 0x60), lastSeq)
+            // count = lastSeq - firstSeq + 1: the caller checked lastSeq >= firstSeq.
+            mstore(add(p, 0x80), add(sub(lastSeq, firstSeq), 1))
+            mstore(add(p, 0xa0), root)
+            mstore(add(p, 0xc0), prevCommitment)
+            mstore(add(p, 0xe0), bundleHash)
+            mstore(add(p, 0x100), configDigest)
+            h := keccak256(p, 0x120)
+        }
+    }
+
+    function _lastSeqOf(bytes32 commitment) private pure returns (uint64) {
+        // The top 64 bits of a commitment are the batch's lastSeq (docs/FORMATS.md §8).
+        return uint64(uint256(commitment) >> 192);
     }
 
     /// @inheritdoc IRollupAnchor
@@ -122,10 +141,7 @@ contract RollupAnchor is IRollupAnchor, AccessManaged, EIP712 {
         ExecutionHashing.ExecutionLeaf calldata leaf,
         bytes32[] calldata proof
     ) external view returns (bool) {
-        if (_commitments[batch.batchSeq] != ExecutionHashing.batchCommitment(batch.root, batch.lastSeq)) {
-            return false;
-        }
-        return MerkleProof.verifyCalldata(proof, batch.root, ExecutionHashing.leafHash(leaf));
+        return _isAnchored(batch) && ExecutionHashing.processProof(proof, ExecutionHashing.leafHash(leaf)) == batch.root;
     }
 
     /// @inheritdoc IRollupAnchor
@@ -137,37 +153,120 @@ contract RollupAnchor is IRollupAnchor, AccessManaged, EIP712 {
         ExecutionHashing.ExecutorProof[] calldata executors,
         ExecutionRequirement calldata requirement
     ) external view {
-        _requireActionable(leaf.clauseId, leaf.tenantId);
-        if (batch.batchSeq == 0 || _commitments[batch.batchSeq] != ExecutionHashing.batchCommitment(batch.root, batch.lastSeq)) {
-            revert RollupAnchorUnknownBatch(batch.batchSeq);
-        }
-        if (!MerkleProof.verifyCalldata(proof, batch.root, ExecutionHashing.leafHash(leaf))) {
+        if (!_isAnchored(batch)) revert RollupAnchorUnknownBatch(batch.batchSeq);
+        if (ExecutionHashing.processProof(proof, ExecutionHashing.leafHash(leaf)) != batch.root) {
             revert RollupAnchorInvalidProof();
         }
 
         uint256 count = executors.length;
         uint256 required = requirement.minExecutors == 0 ? 1 : requirement.minExecutors;
         if (count < required) revert RollupAnchorTooFewExecutors(required, count);
+        if (count > QuorumVerifier.MAX_SIGNERS) revert RollupAnchorTooManyExecutors(count);
 
-        bytes32[] memory digests = new bytes32[](count);
-        address[] memory signers = new address[](count);
-        uint64[] memory timestamps = new uint64[](count);
-        uint160 previous;
-        for (uint256 i; i < count; ++i) {
-            ExecutionHashing.ExecutorProof calldata executor = executors[i];
-            bytes32 digest = _hashTypedDataV4(ExecutionHashing.cacStructHash(leaf, ctx, executor));
-            address signer = QuorumVerifier.recover(digest, executor.signature, i);
-            // Ascending signers: each enclave key counts once.
-            if (uint160(signer) <= previous) revert RollupAnchorExecutorOrder(i, signer);
-            previous = uint160(signer);
-            digests[i] = digest;
-            signers[i] = signer;
-            timestamps[i] = executor.timestamp;
+        uint256[] memory packed = new uint256[](count);
+        (uint256 failure, uint256 failedAt, address failedSigner, bytes32 cacSet) =
+            _recoverExecutors(leaf, ctx, executors, packed);
+        if (failure != 0) {
+            if (failure == 1) revert RollupAnchorExecutorOrder(failedAt, failedSigner);
+            if (failure == 2) revert QuorumVerifier.QuorumMalleableSignature(failedAt);
+            revert QuorumVerifier.QuorumInvalidSignature(failedAt);
         }
-        bytes32 computed = keccak256(abi.encodePacked(digests));
-        if (computed != leaf.cacSetHash) revert RollupAnchorCacSetMismatch(leaf.cacSetHash, computed);
+        if (cacSet != leaf.cacSetHash) revert RollupAnchorCacSetMismatch(leaf.cacSetHash, cacSet);
 
-        nodeRegistry.checkExecutors(signers, timestamps, requirement.jurisdiction);
+        nodeRegistry.checkExecutors(packed, requirement.jurisdiction);
+    }
+
+    /// @dev One pass over the executor proofs: rebuild each CAC's EIP-712 digest (ExecutionHashing.cacStructHash
+    /// layout, common fields written once), recover its signer with the QuorumVerifier checks, require
+    /// strictly ascending signers (each enclave key counts once), and collect the digests' concatenation
+    /// hash (cacSetHash) and the registry words `signer << 64 | timestamp`.
+    /// Memory past the free pointer is used as scratch and never allocated (nothing else runs meanwhile).
+    /// Failure codes: 1 order, 2 malleable, 3 invalid signature.
+    function _recoverExecutors(
+        ExecutionHashing.ExecutionLeaf calldata leaf,
+        ExecutionHashing.CacContext calldata ctx,
+        ExecutionHashing.ExecutorProof[] calldata executors,
+        uint256[] memory packed
+    ) private view returns (uint256 failure, uint256 failedAt, address failedSigner, bytes32 cacSet) {
+        bytes32 typeHash = ExecutionHashing.CAC_TYPEHASH;
+        bytes32 domainSeparator = _domainSeparatorV4();
+        uint256 clauseVersion = ctx.clauseVersion; // ABI-validated uint48
+        uint256 halfOrder = QuorumVerifier.HALF_ORDER;
+        assembly ("memory-safe") {
+            let count := executors.length
+            let p := mload(0x40) // CAC preimage, 12 words
+            let digests := add(p, 0x180) // count words, hashed into cacSet
+            let m := add(digests, shl(5, count)) // 0x42-byte EIP-712 envelope
+            mstore(p, typeHash)
+            mstore(add(p, 0x20), calldataload(leaf)) // jobId
+            mstore(add(p, 0x40), calldataload(add(leaf, 0x40))) // clauseId
+            mstore(add(p, 0x60), clauseVersion)
+            mstore(add(p, 0x80), calldataload(add(ctx, 0x20))) // codeHash
+            mstore(add(p, 0xa0), calldataload(add(leaf, 0x60))) // tenantId
+            mstore(add(p, 0xe0), calldataload(add(leaf, 0x80))) // inputHash
+            mstore(add(p, 0x100), calldataload(add(leaf, 0xa0))) // outputHash
+            mstore(add(p, 0x140), calldataload(add(ctx, 0x40))) // configDigest
+            mstore(m, 0x1901000000000000000000000000000000000000000000000000000000000000)
+            mstore(add(m, 0x02), domainSeparator)
+            let previous := 0
+            for { let i := 0 } lt(i, count) { i := add(i, 1) } {
+                let e := add(executors.offset, mul(i, 0xc0))
+                let attempt := calldataload(e)
+                let signedAt := calldataload(add(e, 0x40))
+                let v := calldataload(add(e, 0xa0))
+                let s := calldataload(add(e, 0x80))
+                // ABI ranges (uint32 attempt, uint64 timestamp, uint8 v): dirty words never verify.
+                if or(or(gt(attempt, 0xffffffff), gt(signedAt, 0xffffffffffffffff)), gt(v, 0xff)) {
+                    failure := 3
+                    failedAt := i
+                    break
+                }
+                if gt(s, halfOrder) {
+                    failure := 2
+                    failedAt := i
+                    break
+                }
+                mstore(add(p, 0xc0), attempt)
+                mstore(add(p, 0x120), calldataload(add(e, 0x20))) // runtimeHash
+                mstore(add(p, 0x160), signedAt)
+                mstore(add(m, 0x22), keccak256(p, 0x180))
+                let digest := keccak256(m, 0x42)
+                mstore(add(digests, shl(5, i)), digest)
+                // ecrecover in scratch 0x00-0x7f; free pointer and zero slot restored below.
+                mstore(0x00, digest)
+                mstore(0x20, v)
+                mstore(0x40, calldataload(add(e, 0x60)))
+                mstore(0x60, s)
+                pop(staticcall(gas(), 0x01, 0x00, 0x80, 0x20, 0x20))
+                let signer := mul(mload(0x20), eq(returndatasize(), 0x20))
+                mstore(0x40, p)
+                mstore(0x60, 0)
+                if or(iszero(signer), iszero(or(eq(v, 27), eq(v, 28)))) {
+                    failure := 3
+                    failedAt := i
+                    break
+                }
+                if iszero(gt(signer, previous)) {
+                    failure := 1
+                    failedAt := i
+                    failedSigner := signer
+                    break
+                }
+                previous := signer
+                mstore(add(packed, shl(5, add(i, 1))), or(shl(64, signer), signedAt))
+            }
+            cacSet := keccak256(digests, shl(5, count))
+        }
+    }
+
+    /// @inheritdoc IRollupAnchor
+    function requireActionable(ClauseId clauseId, TenantId tenantId) external view {
+        if (_safeMode) revert RollupAnchorSafeMode();
+        // Freezes are rare: one packed slot tells whether the two lookups are needed at all.
+        if (_frozenCount != 0) {
+            if (_frozen[ClauseId.unwrap(clauseId)]) revert RollupAnchorFrozen(ClauseId.unwrap(clauseId));
+            if (_frozen[TenantId.unwrap(tenantId)]) revert RollupAnchorFrozen(TenantId.unwrap(tenantId));
+        }
     }
 
     /// @inheritdoc IRollupAnchor
@@ -195,16 +294,13 @@ contract RollupAnchor is IRollupAnchor, AccessManaged, EIP712 {
 
     /// @inheritdoc IRollupAnchor
     function batchHeaderDigest(BatchHeader calldata header) external view returns (bytes32) {
-        if (header.lastSeq < header.firstSeq) revert RollupAnchorInvalidRange(header.firstSeq, header.lastSeq);
+        bytes32 prevCommitment = header.batchSeq == 0 ? bytes32(0) : _commitments[header.batchSeq - 1];
+        if (prevCommitment == bytes32(0)) revert RollupAnchorPreviousBatchMissing(header.batchSeq);
+        uint64 firstSeq = _lastSeqOf(prevCommitment) + 1;
+        if (header.lastSeq < firstSeq) revert RollupAnchorInvalidRange(firstSeq, header.lastSeq);
         return _hashTypedDataV4(
-            ExecutionHashing.batchHeaderStructHash(
-                header.batchSeq,
-                header.firstSeq,
-                header.lastSeq,
-                header.root,
-                header.prevRoot,
-                header.bundleHash,
-                _configDigest
+            _batchHeaderStructHash(
+                header.batchSeq, firstSeq, header.lastSeq, header.root, prevCommitment, header.bundleHash, _configDigest
             )
         );
     }
@@ -232,12 +328,9 @@ contract RollupAnchor is IRollupAnchor, AccessManaged, EIP712 {
         else --_frozenCount;
     }
 
-    function _requireActionable(bytes32 clauseId, bytes32 tenantId) private view {
-        if (_safeMode) revert RollupAnchorSafeMode();
-        // Freezes are rare: one packed slot tells whether the two lookups are needed at all.
-        if (_frozenCount != 0) {
-            if (_frozen[clauseId]) revert RollupAnchorFrozen(clauseId);
-            if (_frozen[tenantId]) revert RollupAnchorFrozen(tenantId);
-        }
+    function _isAnchored(BatchRef calldata batch) private view returns (bool) {
+        // batchSeq 0 is genesis: it anchors nothing.
+        return batch.batchSeq != 0
+            && _commitments[batch.batchSeq] == ExecutionHashing.batchCommitment(batch.root, batch.lastSeq);
     }
 }

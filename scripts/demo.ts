@@ -42,7 +42,7 @@ async function chainTime(connection: DevConnection): Promise<bigint> {
 
 async function main(): Promise<void> {
   progress("Compiling contracts and starting a local Hardhat node");
-  await hre.tasks.getTask("build").run({ quiet: true });
+  await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
   const node = await startLocalNode({ cwd: root });
   const stop = async () => node.stop();
   process.once("SIGINT", () => void stop().then(() => process.exit(130)));
@@ -195,7 +195,7 @@ async function run(connection: DevConnection): Promise<void> {
   detail(`agreement: 3 of 3 CACs on output hash ${result.leaf.outputHash}`);
 
   progress("Anchoring the batch: Merkle root co-signed by 3 of 5 aggregators");
-  const anchored = await anchorScriptedBatch(network, roles, submitter, { batchSeq: 1n, prevRoot: `0x${"00".repeat(32)}`, results: [result] });
+  const anchored = await anchorScriptedBatch(network, roles, submitter, { batchSeq: 1n, results: [result] });
   detail(`batch 1 root ${anchored.header.root}`);
   detail(`anchor tx ${anchored.txHash} (${anchored.gasUsed} gas)`);
   summary.anchor = { batchSeq: 1, root: anchored.header.root, tx: anchored.txHash, gasUsed: anchored.gasUsed.toString() };

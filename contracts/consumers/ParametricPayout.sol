@@ -106,6 +106,7 @@ contract ParametricPayout is ReentrancyGuard {
         amount = amounts.length == 0 ? 0 : amounts[0];
         if (amount == 0 || amount > maxPayout) revert ParametricPayoutInvalidAmount(amount, maxPayout);
 
+        anchor.requireActionable(clauseId, tenantId);
         anchor.verifyExecution(
             batch,
             leaf,

@@ -49,8 +49,8 @@ contract DisputeResolver is IDisputeResolver {
 
         ExecutionHashing.ExecutionLeaf memory b = a;
         b.outputHash = e.outputHashB;
-        address signerA = _registeredSigner(anchor.cacDigest(a, e.ctx, e.executorA), e.executorA.signature);
-        address signerB = _registeredSigner(anchor.cacDigest(b, e.ctx, e.executorB), e.executorB.signature);
+        address signerA = _registeredSigner(anchor.cacDigest(a, e.ctx, e.executorA), e.executorA, 0);
+        address signerB = _registeredSigner(anchor.cacDigest(b, e.ctx, e.executorB), e.executorB, 1);
 
         ClauseId clauseId = ClauseId.wrap(a.clauseId);
         d.clauseId = clauseId;
@@ -151,8 +151,12 @@ contract DisputeResolver is IDisputeResolver {
         emit ResolutionExecuted(id, r.jobId, r.kind);
     }
 
-    function _registeredSigner(bytes32 digest, bytes calldata signature) private view returns (address signer) {
-        signer = QuorumVerifier.recover(digest, signature, 0);
+    function _registeredSigner(bytes32 digest, ExecutionHashing.ExecutorProof calldata executor, uint256 position)
+        private
+        view
+        returns (address signer)
+    {
+        signer = QuorumVerifier.recover(digest, executor.r, executor.s, executor.v, position);
         if (nodes.getNode(signer).status == NodeStatus.None) revert DisputeResolverUnknownSigner(signer);
     }
 }

@@ -64,8 +64,6 @@ interface INodeRegistry {
     error NodeRegistryJurisdictionMismatch(address enclaveKey, bytes3 required, bytes3 actual);
     /// @notice A revocation group (measurement or TEE type) is full; see MAX_GROUP_SIZE.
     error NodeRegistryGroupFull(bytes32 group);
-    /// @notice Array arguments differ in length.
-    error NodeRegistryLengthMismatch(uint256 a, uint256 b);
     /// @notice The value is out of its allowed range.
     error NodeRegistryInvalidParameter(uint256 value);
 
@@ -117,11 +115,10 @@ interface INodeRegistry {
     /// @notice Governance: cap attestation validity (attestations must be renewed at least this often).
     function setMaxAttestationValidity(uint64 maxValiditySeconds) external;
 
-    /// @notice Reverts unless every signer is an active enclave key whose attestation covered its timestamp,
-    /// and (when `jurisdiction` is non-zero) is located there.
-    function checkExecutors(address[] calldata signers, uint64[] calldata timestamps, bytes3 jurisdiction)
-        external
-        view;
+    /// @notice Reverts unless every executor is an active enclave key whose attestation covered its CAC
+    /// timestamp, and (when `jurisdiction` is non-zero) is located there.
+    /// @param executors One word per executor: `uint256(uint160(enclaveKey)) << 64 | timestamp`.
+    function checkExecutors(uint256[] calldata executors, bytes3 jurisdiction) external view;
 
     function getNode(address enclaveKey) external view returns (Node memory);
 

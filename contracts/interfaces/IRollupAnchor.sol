@@ -9,17 +9,16 @@ import {QuorumVerifier} from "../libraries/QuorumVerifier.sol";
 /// @notice Merkle-rooted batches of agreed results, co-signed by the aggregator quorum; and the
 /// checks consumers run before acting on a result (docs/FORMATS.md §7–§9).
 interface IRollupAnchor {
-    /// @notice The signed part of a batch header that travels in calldata; `count` and `configDigest` are derived.
+    /// @notice The part of a batch header that travels in calldata. The rest of the signed header is
+    /// derived on-chain: firstSeq (previous lastSeq + 1), count, prevCommitment and configDigest.
     struct BatchHeader {
         uint64 batchSeq;
-        uint64 firstSeq;
         uint64 lastSeq;
         bytes32 root;
-        bytes32 prevRoot;
         bytes32 bundleHash;
     }
 
-    /// @notice What a consumer names to locate a batch: its commitment is H(root, lastSeq).
+    /// @notice What a consumer names to locate a batch: its stored commitment binds (root, lastSeq).
     struct BatchRef {
         uint64 batchSeq;
         bytes32 root;
@@ -35,12 +34,12 @@ interface IRollupAnchor {
 
     /// @notice A zero Merkle root is never accepted.
     error RollupAnchorZeroRoot();
-    /// @notice The result range is empty or starts at 0.
+    /// @notice The batch would be empty: lastSeq is below firstSeq (the previous batch's lastSeq + 1).
     error RollupAnchorInvalidRange(uint64 firstSeq, uint64 lastSeq);
     /// @notice The batch sequence is already anchored (retries are idempotent: nothing changes).
     error RollupAnchorBatchAlreadyAnchored(uint64 batchSeq);
-    /// @notice The batch does not continue the previous one (its root or last result sequence), or that one is missing.
-    error RollupAnchorNotContinuous(uint64 batchSeq, bytes32 expectedPrevCommitment, bytes32 storedPrevCommitment);
+    /// @notice Batch `batchSeq - 1` is not anchored yet: batches are anchored in order, without gaps.
+    error RollupAnchorPreviousBatchMissing(uint64 batchSeq);
     /// @notice No batch matches this (batchSeq, root, lastSeq).
     error RollupAnchorUnknownBatch(uint64 batchSeq);
     /// @notice The Merkle proof does not lead from the leaf to the batch root.
@@ -49,6 +48,8 @@ interface IRollupAnchor {
     error RollupAnchorCacSetMismatch(bytes32 expected, bytes32 computed);
     /// @notice Fewer executors than the consumer requires.
     error RollupAnchorTooFewExecutors(uint256 required, uint256 given);
+    /// @notice More executor proofs than any quorum can have (QuorumVerifier.MAX_SIGNERS).
+    error RollupAnchorTooManyExecutors(uint256 given);
     /// @notice Executor signers must be strictly ascending (one signature per key).
     error RollupAnchorExecutorOrder(uint256 index, address signer);
     /// @notice Results are not actionable while the network is in safe mode.
@@ -56,15 +57,15 @@ interface IRollupAnchor {
     /// @notice Results for this clause or tenant are not actionable while it is frozen.
     error RollupAnchorFrozen(bytes32 key);
 
-    /// @notice A batch was anchored (docs/FORMATS.md §8).
+    /// @notice A batch was anchored (docs/FORMATS.md §8). Its first result sequence is the previous
+    /// batch's `lastSeq + 1` and its config digest the one set by the latest ConfigSet; both are also in
+    /// the signed header the transaction carries.
     event BatchAnchored(
         uint64 indexed batchSeq,
         bytes32 indexed root,
-        uint64 firstSeq,
         uint64 lastSeq,
         bytes32 bundleHash,
         bytes32 arweaveTxId,
-        bytes32 configDigest,
         uint256 signerBitmap
     );
     /// @notice The aggregator quorum changed; signatures under earlier digests stop counting.
@@ -99,7 +100,8 @@ interface IRollupAnchor {
     ) external view returns (bool);
 
     /// @notice Reverts (with the failing check's error) unless `leaf` is anchored and at least
-    /// `requirement.minExecutors` active, attested executors signed its CAC; and the result is actionable.
+    /// `requirement.minExecutors` active, attested executors signed its CAC. A statement about what
+    /// happened: it holds for a frozen clause too. Before acting on a result, also `requireActionable`.
     function verifyExecution(
         BatchRef calldata batch,
         ExecutionHashing.ExecutionLeaf calldata leaf,
@@ -109,7 +111,11 @@ interface IRollupAnchor {
         ExecutionRequirement calldata requirement
     ) external view;
 
-    /// @notice The stored commitment H(root, lastSeq) of a batch (zero if not anchored).
+    /// @notice Reverts with RollupAnchorSafeMode or RollupAnchorFrozen unless results of this clause and
+    /// tenant may be acted on now (governance policy, separate from the proof itself).
+    function requireActionable(ClauseId clauseId, TenantId tenantId) external view;
+
+    /// @notice The stored commitment of a batch, `lastSeq << 192 | uint192(H(root, lastSeq) >> 64)` (zero if not anchored).
     function batchCommitment(uint64 batchSeq) external view returns (bytes32);
 
     /// @return configDigest The aggregator config digest batches must be signed under.
@@ -128,7 +134,8 @@ interface IRollupAnchor {
         ExecutionHashing.ExecutorProof calldata executor
     ) external view returns (bytes32);
 
-    /// @notice The EIP-712 digest the aggregator quorum signs for `header` under the current config.
+    /// @notice The EIP-712 digest the aggregator quorum signs for `header` under the current config,
+    /// given the chain as it is now (the previous batch must be anchored).
     function batchHeaderDigest(BatchHeader calldata header) external view returns (bytes32);
 
     function isClauseFrozen(ClauseId clauseId) external view returns (bool);

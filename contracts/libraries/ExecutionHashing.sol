@@ -8,7 +8,7 @@ library ExecutionHashing {
         "CAC(bytes32 jobId,bytes32 clauseId,uint48 clauseVersion,bytes32 codeHash,bytes32 tenantId,uint32 attempt,bytes32 inputHash,bytes32 outputHash,bytes32 runtimeHash,bytes32 configDigest,uint64 timestamp)"
     );
     bytes32 internal constant BATCH_HEADER_TYPEHASH = keccak256(
-        "BatchHeader(uint64 batchSeq,uint64 firstSeq,uint64 lastSeq,uint64 count,bytes32 root,bytes32 prevRoot,bytes32 bundleHash,bytes32 configDigest)"
+        "BatchHeader(uint64 batchSeq,uint64 firstSeq,uint64 lastSeq,uint64 count,bytes32 root,bytes32 prevCommitment,bytes32 bundleHash,bytes32 configDigest)"
     );
     bytes32 internal constant ATTESTATION_VERDICT_TYPEHASH = keccak256(
         "AttestationVerdict(address enclaveKey,address operator,uint8 teeType,bytes32 measurement,bytes3 jurisdiction,bool sovereign,bool debug,bytes32 attestationId,uint64 attestedAt,uint64 validUntil,bytes32 configDigest)"
@@ -35,56 +35,76 @@ library ExecutionHashing {
         bytes32 configDigest;
     }
 
-    /// @notice One executor's own CAC fields and its enclave signature; supplied in ascending signer order.
+    /// @notice One executor's own CAC fields and its enclave signature (r, s, v); supplied in ascending
+    /// signer order. Static, so an array of them encodes without per-element offsets.
     struct ExecutorProof {
         uint32 attempt;
         bytes32 runtimeHash;
         uint64 timestamp;
-        bytes signature;
+        bytes32 r;
+        bytes32 s;
+        uint8 v;
     }
 
     /// @notice Double-hashed leaf, equal to OpenZeppelin StandardMerkleTree's for the same values.
     /// @dev The outer hash makes a leaf preimage 32 bytes long, so it can never be a 64-byte internal node.
-    function leafHash(ExecutionLeaf calldata leaf) internal pure returns (bytes32) {
-        return keccak256(
-            bytes.concat(
-                keccak256(
-                    abi.encode(
-                        leaf.jobId,
-                        leaf.resultSeq,
-                        leaf.clauseId,
-                        leaf.tenantId,
-                        leaf.inputHash,
-                        leaf.outputHash,
-                        leaf.cacSetHash
-                    )
-                )
-            )
-        );
+    /// The seven words are hashed straight from calldata (they are abi.encode's output already); only
+    /// resultSeq needs a range check, every other field is a full word.
+    function leafHash(ExecutionLeaf calldata leaf) internal pure returns (bytes32 h) {
+        uint256 resultSeq = leaf.resultSeq; // ABI-validated uint64
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            calldatacopy(p, leaf, 0xe0)
+            mstore(add(p, 0x20), resultSeq)
+            mstore(0x00, keccak256(p, 0xe0))
+            h := keccak256(0x00, 0x20)
+        }
+    }
+
+    /// @notice Walks a sorted-pair Merkle proof from calldata (OpenZeppelin MerkleProof semantics).
+    /// @dev Same result as MerkleProof.processProofCalldata, in one tight loop for the consumer hot path.
+    function processProof(bytes32[] calldata proof, bytes32 leaf) internal pure returns (bytes32 computed) {
+        assembly ("memory-safe") {
+            computed := leaf
+            let end := add(proof.offset, shl(5, proof.length))
+            for { let p := proof.offset } lt(p, end) { p := add(p, 0x20) } {
+                let sibling := calldataload(p)
+                // Sorted pair without branches: swap = (computed ^ sibling) when sibling < computed.
+                let swap := mul(xor(computed, sibling), lt(sibling, computed))
+                mstore(0x00, xor(computed, swap))
+                mstore(0x20, xor(sibling, swap))
+                computed := keccak256(0x00, 0x40)
+            }
+        }
     }
 
     /// @notice EIP-712 struct hash of one executor's CAC for `leaf`.
     function cacStructHash(ExecutionLeaf calldata leaf, CacContext calldata ctx, ExecutorProof calldata executor)
         internal
         pure
-        returns (bytes32)
+        returns (bytes32 h)
     {
-        return keccak256(
-            abi.encode(
-                CAC_TYPEHASH,
-                leaf.jobId,
-                leaf.clauseId,
-                ctx.clauseVersion,
-                ctx.codeHash,
-                leaf.tenantId,
-                executor.attempt,
-                leaf.inputHash,
-                leaf.outputHash,
-                executor.runtimeHash,
-                ctx.configDigest,
-                executor.timestamp
-            )
-        );
+        bytes32 typeHash = CAC_TYPEHASH;
+        // Field reads are ABI-validated (uint48, uint32, uint64); the rest are full words.
+        uint256 clauseVersion = ctx.clauseVersion;
+        uint256 attempt = executor.attempt;
+        uint256 signedAt = executor.timestamp;
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            mstore(p, typeHash)
+            mstore(add(p, 0x20), calldataload(leaf)) // jobId
+            mstore(add(p, 0x40), calldataload(add(leaf, 0x40))) // clauseId
+            mstore(add(p, 0x60), clauseVersion)
+            mstore(add(p, 0x80), calldataload(add(ctx, 0x20))) // codeHash
+            mstore(add(p, 0xa0), calldataload(add(leaf, 0x60))) // tenantId
+            mstore(add(p, 0xc0), attempt)
+            mstore(add(p, 0xe0), calldataload(add(leaf, 0x80))) // inputHash
+            mstore(add(p, 0x100), calldataload(add(leaf, 0xa0))) // outputHash
+            mstore(add(p, 0x120), calldataload(add(executor, 0x20))) // runtimeHash
+            mstore(add(p, 0x140), calldataload(add(ctx, 0x40))) // configDigest
+            mstore(add(p, 0x160), signedAt)
+            h := keccak256(p, 0x180)
+        }
     }
 
     function batchHeaderStructHash(
@@ -92,22 +112,28 @@ library ExecutionHashing {
         uint64 firstSeq,
         uint64 lastSeq,
         bytes32 root,
-        bytes32 prevRoot,
+        bytes32 prevCommitment,
         bytes32 bundleHash,
         bytes32 configDigest
     ) internal pure returns (bytes32) {
-        // count is derived, never supplied: lastSeq >= firstSeq is checked by the caller, so this cannot underflow.
+        // count is derived, never supplied: callers check lastSeq >= firstSeq, so this cannot underflow.
         uint64 count = lastSeq - firstSeq + 1;
         return keccak256(
             abi.encode(
-                BATCH_HEADER_TYPEHASH, batchSeq, firstSeq, lastSeq, count, root, prevRoot, bundleHash, configDigest
+                BATCH_HEADER_TYPEHASH, batchSeq, firstSeq, lastSeq, count, root, prevCommitment, bundleHash, configDigest
             )
         );
     }
 
-    /// @notice docs/FORMATS.md §8: what RollupAnchor stores per batch.
-    function batchCommitment(bytes32 root, uint64 lastSeq) internal pure returns (bytes32) {
-        return keccak256(abi.encode(root, lastSeq));
+    /// @notice docs/FORMATS.md §8: what RollupAnchor stores per batch, `lastSeq << 192 | (H(root, lastSeq) >> 64)`.
+    /// @dev lastSeq in the clear lets the next anchor derive its firstSeq from the one word it reads anyway;
+    /// 192 bits of commitment keep preimage resistance (2^192) above the signatures' 128-bit security level.
+    function batchCommitment(bytes32 root, uint64 lastSeq) internal pure returns (bytes32 c) {
+        assembly ("memory-safe") {
+            mstore(0x00, root)
+            mstore(0x20, lastSeq)
+            c := or(shl(192, lastSeq), shr(64, keccak256(0x00, 0x40)))
+        }
     }
 
     function tenantId(address daoTimelock, bytes3 jurisdiction) internal pure returns (bytes32) {

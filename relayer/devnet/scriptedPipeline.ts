@@ -6,6 +6,7 @@ import { runtimeHashOf } from "../core/formats/ids.js";
 import { cacSetHash, leafValues, referenceTree, type ExecutionLeaf } from "../core/formats/leaf.js";
 import { encodeClauseOutput, outputHashOf, type ClauseOutput } from "../core/formats/output.js";
 import { assembleQuorumProof, type QuorumProof } from "../core/quorum/quorumProof.js";
+import { splitSignature } from "../core/quorum/signature.js";
 import type { NetworkRoles } from "./bootstrapNetwork.js";
 import type { DeployedNetwork } from "./deployNetwork.js";
 import type { DevNode } from "./nodes.js";
@@ -83,7 +84,7 @@ export async function anchorScriptedBatch(
   network: DeployedNetwork,
   roles: NetworkRoles,
   submitter: Signer,
-  batch: { batchSeq: bigint; prevRoot: Hex; results: ScriptedResult[] },
+  batch: { batchSeq: bigint; results: ScriptedResult[]; arweaveTxId?: Hex },
 ): Promise<AnchoredBatch> {
   const tree = referenceTree(batch.results.map((r) => r.leaf));
   const seqs = batch.results.map((r) => r.leaf.resultSeq);
@@ -105,13 +106,14 @@ export async function anchorScriptedBatch(
   };
   const bundleHash = keccak256(toBytes(canonicalJson(bundle)));
   const [configDigest, configVersion] = await network.contracts.rollupAnchor.config();
+  const prevCommitment = (await network.contracts.rollupAnchor.batchCommitment(batch.batchSeq - 1n)) as Hex;
   const header: BatchHeader = {
     batchSeq: batch.batchSeq,
     firstSeq,
     lastSeq,
     count: lastSeq - firstSeq + 1n,
     root: tree.root as Hex,
-    prevRoot: batch.prevRoot,
+    prevCommitment,
     bundleHash,
     configDigest: configDigest as Hex,
   };
@@ -126,23 +128,19 @@ export async function anchorScriptedBatch(
     signers: roles.aggregators.map((a) => a.address),
     signatures,
   });
-  // No Arweave upload yet (issue 5): the locator is zero and says so.
-  const arweaveTxId = `0x${"00".repeat(32)}` as Hex;
+  // No Arweave upload yet (issue 5): unless a caller passes one, the locator is zero and says so.
+  const arweaveTxId = batch.arweaveTxId ?? (`0x${"00".repeat(32)}` as Hex);
   const receipt = await (
     await network.contracts.rollupAnchor
       .connect(submitter)
-      .anchor(
-        { batchSeq: header.batchSeq, firstSeq, lastSeq, root: header.root, prevRoot: header.prevRoot, bundleHash },
-        arweaveTxId,
-        proof,
-      )
+      .anchor({ batchSeq: header.batchSeq, lastSeq, root: header.root, bundleHash }, arweaveTxId, proof)
   ).wait();
   return { header, arweaveTxId, proof, txHash: receipt!.hash as Hex, gasUsed: receipt!.gasUsed, proofs, bundle };
 }
 
-/** The executor-proof calldata for `verifyExecution` / `ParametricPayout.claim`. */
+/** The executor-proof calldata for `verifyExecution` / `ParametricPayout.claim` (ascending signers). */
 export function executorProofs(result: ScriptedResult) {
-  return result.cacs.map((c) => ({ attempt: c.cac.attempt, runtimeHash: c.cac.runtimeHash, timestamp: c.cac.timestamp, signature: c.signature }));
+  return result.cacs.map((c) => ({ attempt: c.cac.attempt, runtimeHash: c.cac.runtimeHash, timestamp: c.cac.timestamp, ...splitSignature(c.signature) }));
 }
 
 export function leafTuple(leaf: ExecutionLeaf) {

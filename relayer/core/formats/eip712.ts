@@ -66,7 +66,7 @@ export const BatchHeaderTypes = {
     { name: "lastSeq", type: "uint64" },
     { name: "count", type: "uint64" },
     { name: "root", type: "bytes32" },
-    { name: "prevRoot", type: "bytes32" },
+    { name: "prevCommitment", type: "bytes32" },
     { name: "bundleHash", type: "bytes32" },
     { name: "configDigest", type: "bytes32" },
   ],
@@ -119,7 +119,7 @@ export type BatchHeader = {
   lastSeq: bigint;
   count: bigint;
   root: Hex;
-  prevRoot: Hex;
+  prevCommitment: Hex;
   bundleHash: Hex;
   configDigest: Hex;
 };

@@ -33,6 +33,17 @@ export function cacSetHash(entries: readonly { signer: Address; cacDigest: Hex }
   return keccak256(concat(sorted.map((e) => e.cacDigest)));
 }
 
+/**
+ * docs/FORMATS.md §8: what RollupAnchor stores per batch, `lastSeq << 192 | (H(root, lastSeq) >> 64)`.
+ */
+export function batchCommitmentOf(root: Hex, lastSeq: bigint): Hex {
+  const hash = BigInt(keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "uint64" }], [root, lastSeq])));
+  return `0x${((lastSeq << 192n) | (hash >> 64n)).toString(16).padStart(64, "0")}`;
+}
+
+/** The genesis commitment (batch 0): batch 1 continues from root 0 and lastSeq 0. */
+export const GENESIS_COMMITMENT: Hex = batchCommitmentOf(`0x${"00".repeat(32)}`, 0n);
+
 /** Reference tree from `@openzeppelin/merkle-tree`: the compatibility oracle for our builders. */
 export function referenceTree(leaves: readonly ExecutionLeaf[]): StandardMerkleTree<ReturnType<typeof leafValues>> {
   return StandardMerkleTree.of(

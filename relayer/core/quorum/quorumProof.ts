@@ -2,13 +2,13 @@ import { concat, type Address, type Hex } from "viem";
 import { InvalidFormatError } from "../errors/NsfError.js";
 import { assertQuorumConfig } from "../formats/configDigest.js";
 
-/** The calldata form of `QuorumVerifier.Proof` (docs/FORMATS.md §8). */
+/** The calldata form of `QuorumVerifier.Proof` (docs/FORMATS.md §3). */
 export type QuorumProof = {
   configVersion: bigint;
   threshold: number;
   signerBitmap: bigint;
-  nonSigners: Address[];
-  signatures: Hex;
+  /** Non-signer addresses (20 bytes each, position order) then signatures (65 bytes each, position order). */
+  packed: Hex;
 };
 
 export type QuorumProofInput = {
@@ -22,7 +22,7 @@ export type QuorumProofInput = {
 
 /**
  * Lays signatures out the way the contract rebuilds the signer list: a bitmap of positions that
- * signed, their signatures in position order, and the addresses of the positions that did not.
+ * signed, then one blob with the addresses of the positions that did not followed by the signatures.
  */
 export function assembleQuorumProof(input: QuorumProofInput): QuorumProof {
   assertQuorumConfig(input);
@@ -50,5 +50,5 @@ export function assembleQuorumProof(input: QuorumProofInput): QuorumProof {
   if (bySigner.size !== 0) {
     throw new InvalidFormatError("quorum signatures", [...bySigner.keys()].join(","), "signers that belong to the config");
   }
-  return { configVersion: input.configVersion, threshold: input.threshold, signerBitmap: bitmap, nonSigners, signatures: concat(ordered) };
+  return { configVersion: input.configVersion, threshold: input.threshold, signerBitmap: bitmap, packed: concat([...nonSigners, ...ordered]) };
 }
