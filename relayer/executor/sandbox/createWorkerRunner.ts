@@ -24,7 +24,7 @@ export type WorkerRunnerOptions = {
 type Pending = { job: RunJob; resolve: (run: MeteredRun) => void; reject: (error: unknown) => void };
 type Slot = { worker: Worker; ready: boolean; known: Set<Hex>; current: (Pending & { id: number; timer: NodeJS.Timeout }) | undefined };
 
-const WORKER_URL = new URL("./sandboxWorker.ts", import.meta.url);
+const WORKER_URL = new URL("./sandboxWorkerEntry.mjs", import.meta.url);
 
 /**
  * Runs clauses in worker threads. A run that outlives `timeoutMs` gets its worker terminated and a
@@ -37,6 +37,9 @@ export function createWorkerRunner(options: WorkerRunnerOptions): ClauseRunner {
   const queue: Pending[] = [];
   let nextId = 1;
   let closed = false;
+  // Workers that die before they are ready are not retried forever: after a few, queued runs fail.
+  let startFailures = 0;
+  let broken: ExecutorError | undefined;
 
   const spawn = (): Slot => {
     const worker = new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: 64, stackSizeMb: 4 } });
@@ -63,6 +66,7 @@ export function createWorkerRunner(options: WorkerRunnerOptions): ClauseRunner {
     // A worker takes a while to load its code; the guard's clock starts only once it can run.
     if ("ready" in reply) {
       slot.ready = true;
+      startFailures = 0;
       pump();
       return;
     }
@@ -81,6 +85,11 @@ export function createWorkerRunner(options: WorkerRunnerOptions): ClauseRunner {
     if (current) {
       clearTimeout(current.timer);
       current.reject(new ExecutorError("NODE_INTERNAL", "the sandbox worker died during the run", { cause: error }));
+    }
+    if (!slot.ready && ++startFailures >= 3) {
+      broken = new ExecutorError("NODE_INTERNAL", "sandbox workers fail to start", { cause: error });
+      for (const pending of queue.splice(0)) pending.reject(broken);
+      closed = true;
     }
     replace(slot);
     pump();
@@ -114,7 +123,7 @@ export function createWorkerRunner(options: WorkerRunnerOptions): ClauseRunner {
 
   return {
     run(job) {
-      if (closed) return Promise.reject(new ExecutorError("NODE_INTERNAL", "the sandbox is closed"));
+      if (closed) return Promise.reject(broken ?? new ExecutorError("NODE_INTERNAL", "the sandbox is closed"));
       return new Promise<MeteredRun>((resolve, reject) => {
         queue.push({ job, resolve, reject });
         pump();
