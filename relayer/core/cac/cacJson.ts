@@ -187,8 +187,15 @@ export function cacFromJson(input: unknown): { cac: Cac; anchor: Deployment; dig
   return { cac, anchor, digest, json };
 }
 
-/** Recovers the enclave key that signed this CAC JSON (after all `cacFromJson` checks). */
+/**
+ * Recovers the enclave key that signed this CAC JSON, after all `cacFromJson` checks, and requires it to be
+ * the `runtime_info.enclave_key` the runtime hash commits to.
+ */
 export async function recoverCacSigner(json: unknown, signature: Hex): Promise<Address> {
-  const { cac, anchor } = cacFromJson(json);
-  return recoverTypedDataAddress({ ...cacTypedData(anchor, cac), signature });
+  const { cac, anchor, json: parsed } = cacFromJson(json);
+  const signer = await recoverTypedDataAddress({ ...cacTypedData(anchor, cac), signature });
+  if (signer !== getAddress(parsed.runtime_info.enclave_key)) {
+    throw new InvalidFormatError("CAC signature", signer, `must recover to runtime_info.enclave_key ${parsed.runtime_info.enclave_key}`);
+  }
+  return signer;
 }

@@ -59,6 +59,18 @@ describe("CAC JSON (docs/FORMATS.md §11)", () => {
     expect(await recoverCacSigner(buildCacJson(p), signature)).to.equal(enclave.address);
   });
 
+  it("refuses a signature by any key other than runtime_info.enclave_key", async () => {
+    const p = parts();
+    const other = privateKeyToAccount(generatePrivateKey());
+    const signature = await other.signTypedData(cacTypedData(anchor, p.cac));
+    try {
+      await recoverCacSigner(buildCacJson(p), signature);
+      expect.fail("expected a refusal");
+    } catch (error) {
+      expect(error).to.have.property("code", "NSF_INVALID_FORMAT");
+    }
+  });
+
   const tamper: [string, (j: CacJson) => void][] = [
     ["an input value", (j) => ((j.inputs.bundle.values as Record<string, string>).rainfall_72h_mm_x10 = "1801")],
     ["a readable amount", (j) => (j.outputs.amounts[0] = "1")],
