@@ -24,6 +24,7 @@ import type { VerificationGasProbe } from "../typechain-types/index.js";
 export type BenchSection = { metrics: Record<string, number>; units: Record<string, string>; notes: Record<string, string> };
 
 const LEAVES = 1024;
+const FIXED_START_SECONDS = 2_000_000_000n;
 
 function fillerResult(seed: string, resultSeq: bigint, clauseId: Hex, tenantId: Hex): ScriptedResult {
   const h = (label: string) => keccak256(toBytes(`${seed}/${label}/${resultSeq}`));
@@ -47,6 +48,9 @@ function calldataGas(data: string): { zero: number; nonZero: number; gas: number
 export async function runContractGasBench(): Promise<BenchSection> {
   const connection = (await network.create()) as unknown as DevConnection;
   try {
+    // A fixed far-future start makes every block timestamp (and so every signature and calldata byte)
+    // independent of the wall clock: the figures are reproducible to the gas unit.
+    await connection.networkHelpers.time.increaseTo(FIXED_START_SECONDS);
     const f = await clauseFixture(connection);
     const { network: net, roles, actors } = f;
 

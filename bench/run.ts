@@ -1,0 +1,93 @@
+/**
+ * `npm run bench`: every benchmark section in one run, merged into bench/results/latest.json as
+ * `{ metrics, units, targets, ratios, notes, machine }` so runs can be compared over time.
+ * Peers named by an issue are measured in the same run and reported as ratios.
+ * Gas figures are deterministic; timing figures (µs, per second) vary with the machine and its load.
+ */
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { runContractGasBench } from "./contractGas.js";
+import { runExecutorBench } from "./executor.js";
+import { runPeerBench } from "./peers.js";
+
+type Section = { metrics: Record<string, number>; units: Record<string, string>; notes?: Record<string, string> };
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const outFile = path.join(root, "bench", "results", "latest.json");
+
+/** Targets from the issues; `max` means lower is better, `min` higher is better. */
+const TARGETS: Record<string, { max?: number; min?: number; stretch?: number }> = {
+  anchor_gas_3of5: { max: 70_000, stretch: 66_000 },
+  anchor_gas_per_cac_1024: { max: 69 },
+  verify_inclusion_gas_depth10: { max: 7_000 },
+  verify_execution_gas_depth10_3of5: { max: 30_000 },
+  wasm_exec_p50_us: { max: 250 },
+};
+
+async function section(name: string, run: () => Promise<Section>): Promise<Section> {
+  const started = Date.now();
+  process.stderr.write(`[bench] ${name} …\n`);
+  const result = await run();
+  process.stderr.write(`[bench] ${name} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  return result;
+}
+
+const sections = [
+  await section("contract gas (anchor, inclusion, execution)", runContractGasBench),
+  await section("peers (Chainlink KeystoneForwarder, EAS)", runPeerBench),
+  await section("executor (WASM sandbox, CAC signing)", runExecutorBench as () => Promise<Section>),
+];
+
+// Later issues add sections; keep figures this run did not produce.
+const previous = existsSync(outFile) ? (JSON.parse(readFileSync(outFile, "utf8")) as { metrics?: Record<string, number>; units?: Record<string, string> }) : {};
+const metrics: Record<string, number> = { ...(previous.metrics ?? {}) };
+const units: Record<string, string> = { ...(previous.units ?? {}) };
+const notes: Record<string, string> = {};
+for (const s of sections) {
+  Object.assign(metrics, s.metrics);
+  Object.assign(units, s.units);
+  Object.assign(notes, s.notes ?? {});
+}
+
+const ratios: Record<string, number> = {};
+const ratio = (a: string, b: string) => (metrics[a] && metrics[b] ? Math.round((metrics[a]! / metrics[b]!) * 1000) / 1000 : undefined);
+const pairs: [string, string, string][] = [
+  ["anchor_vs_keystone_report", "anchor_gas_3of5", "peer_keystone_report_gas"],
+  ["anchor_vs_eas_attest", "anchor_gas_3of5", "peer_eas_attest_gas"],
+  ["verify_execution_vs_keystone_report", "verify_execution_gas_depth10_3of5", "peer_keystone_report_gas"],
+];
+for (const [name, a, b] of pairs) {
+  const value = ratio(a, b);
+  if (value !== undefined) ratios[name] = value;
+}
+
+const targets: Record<string, { target: string; met: boolean }> = {};
+for (const [name, t] of Object.entries(TARGETS)) {
+  const value = metrics[name];
+  if (value === undefined) continue;
+  const met = (t.max === undefined || value <= t.max) && (t.min === undefined || value >= t.min);
+  targets[name] = { target: t.max !== undefined ? `<= ${t.max}${t.stretch ? ` (stretch <= ${t.stretch})` : ""}` : `>= ${t.min}`, met };
+}
+
+const cpus = os.cpus();
+const result = {
+  generatedAt: new Date().toISOString(),
+  metrics,
+  units,
+  targets,
+  ratios,
+  notes,
+  machine: {
+    cpu: cpus[0]?.model ?? "unknown",
+    cores: cpus.length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+  },
+};
+mkdirSync(path.dirname(outFile), { recursive: true });
+writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
+console.log(JSON.stringify({ metrics, targets, ratios }, null, 2));
+console.log(`\nwritten to ${path.relative(root, outFile)}`);
