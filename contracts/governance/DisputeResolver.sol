@@ -41,11 +41,17 @@ contract DisputeResolver is IDisputeResolver {
     function openDispute(DisagreementEvidence calldata e) external {
         ExecutionHashing.ExecutionLeaf calldata a = e.leafA;
         if (a.outputHash == e.outputHashB) revert DisputeResolverNoDisagreement(a.outputHash);
-        if (a.tenantId != ExecutionHashing.tenantId(e.dao, e.jurisdiction)) {
-            revert DisputeResolverTenantMismatch(TenantId.wrap(a.tenantId), e.dao, e.jurisdiction);
-        }
+        IClauseRegistry.ClauseVersion memory clause = clauses.getClause(ClauseId.wrap(a.clauseId));
+        // Every real job's tenant is the clause owner in one of the clause's jurisdictions (JobRouter). Any other
+        // tenant could never be named by a resolution, so its dispute would freeze the clause for good.
+        if (
+            a.tenantId != ExecutionHashing.tenantId(e.dao, e.jurisdiction) || e.dao != clause.owner
+                || !_lists(clause.jurisdictions, e.jurisdiction)
+        ) revert DisputeResolverTenantMismatch(TenantId.wrap(a.tenantId), e.dao, e.jurisdiction);
         Dispute storage d = _disputes[a.jobId];
         if (d.status == DisputeStatus.Open) revert DisputeResolverAlreadyOpen(JobId.wrap(a.jobId));
+        // Both parties settled this job; its evidence is public, so replaying it must not re-freeze the clause.
+        if (d.status == DisputeStatus.Resolved) revert DisputeResolverAlreadyResolved(JobId.wrap(a.jobId));
 
         ExecutionHashing.ExecutionLeaf memory b = a;
         b.outputHash = e.outputHashB;
@@ -62,8 +68,7 @@ contract DisputeResolver is IDisputeResolver {
         ++_openDisputes[a.clauseId];
 
         anchor.setClauseFrozen(clauseId, true, "dispute");
-        ClauseStatus status = clauses.getClause(clauseId).status;
-        if (status == ClauseStatus.Active || status == ClauseStatus.Paused) clauses.setClauseFrozen(clauseId, true);
+        if (clause.status == ClauseStatus.Active || clause.status == ClauseStatus.Paused) clauses.setClauseFrozen(clauseId, true);
 
         emit DisputeOpened(JobId.wrap(a.jobId), clauseId, d.tenantId, signerA, signerB, a.outputHash, e.outputHashB);
         if (signerA == signerB) emit EquivocationProven(signerA, JobId.wrap(a.jobId), a.outputHash, e.outputHashB);
@@ -117,6 +122,8 @@ contract DisputeResolver is IDisputeResolver {
     {
         // The resolution must name the clause's real owner: the DAO half of "DAO and jurisdiction".
         if (r.dao != clause.owner) revert DisputeResolverMismatch(id);
+        // The jurisdiction half must be one the clause serves: a foreign authority never co-approves.
+        if (!_lists(clause.jurisdictions, r.jurisdiction)) revert DisputeResolverMismatch(id);
         Dispute storage d = _disputes[JobId.unwrap(r.jobId)];
         bool disputed = d.status == DisputeStatus.Open;
         if (disputed) {
@@ -130,6 +137,8 @@ contract DisputeResolver is IDisputeResolver {
             if (!disputed && clause.model != ExecutionModel.SovereignOverride) {
                 revert DisputeResolverOverrideNotAllowed(r.jobId);
             }
+            // Zero is how overrideOf says "none": an override to zero could be followed by another.
+            if (r.outputHash == bytes32(0)) revert DisputeResolverZeroOutputHash(r.jobId);
             if (_overrides[JobId.unwrap(r.jobId)] != bytes32(0)) revert DisputeResolverAlreadyOverridden(r.jobId);
         }
     }
@@ -149,6 +158,13 @@ contract DisputeResolver is IDisputeResolver {
             emit SovereignOverrideExecuted(r.jobId, r.clauseId, r.outputHash);
         }
         emit ResolutionExecuted(id, r.jobId, r.kind);
+    }
+
+    function _lists(bytes3[] memory list, bytes3 jurisdiction) private pure returns (bool) {
+        for (uint256 i; i < list.length; ++i) {
+            if (list[i] == jurisdiction) return true;
+        }
+        return false;
     }
 
     function _registeredSigner(bytes32 digest, ExecutionHashing.ExecutorProof calldata executor, uint256 position)

@@ -55,15 +55,19 @@ interface IDisputeResolver {
     error DisputeResolverNoDisagreement(bytes32 outputHash);
     /// @notice A CAC signature does not recover to a registered enclave key.
     error DisputeResolverUnknownSigner(address signer);
-    /// @notice The tenant does not match (dao, jurisdiction).
+    /// @notice The tenant does not match (dao, jurisdiction), or that pair is not the clause's owner in one of
+    /// the clause's jurisdictions (the only tenants a job of the clause can have).
     error DisputeResolverTenantMismatch(TenantId tenantId, address dao, bytes3 jurisdiction);
     /// @notice A dispute is already open for this job.
     error DisputeResolverAlreadyOpen(JobId jobId);
+    /// @notice This job's dispute was resolved by both parties; its (public) evidence cannot reopen it.
+    error DisputeResolverAlreadyResolved(JobId jobId);
     /// @notice No open dispute for this job.
     error DisputeResolverNoOpenDispute(JobId jobId);
     /// @notice The caller is neither the clause owner's timelock nor the jurisdiction's authority.
     error DisputeResolverNotParty(address caller);
-    /// @notice The resolution names a different clause, DAO or jurisdiction than the dispute or clause.
+    /// @notice The resolution names a different clause, DAO or jurisdiction than the dispute or clause
+    /// (the jurisdiction must be one the clause lists).
     error DisputeResolverMismatch(bytes32 resolutionId);
     /// @notice Overrides apply to sovereign-override clauses, or to a job under dispute.
     error DisputeResolverOverrideNotAllowed(JobId jobId);
@@ -71,6 +75,8 @@ interface IDisputeResolver {
     error DisputeResolverAlreadyExecuted(bytes32 resolutionId);
     /// @notice The job already has an override.
     error DisputeResolverAlreadyOverridden(JobId jobId);
+    /// @notice An override must name a non-zero output hash (zero reads as "no override").
+    error DisputeResolverZeroOutputHash(JobId jobId);
 
     /// @notice A dispute was opened; the clause's results are frozen.
     event DisputeOpened(
