@@ -549,7 +549,7 @@ describe("ClauseRegistry", () => {
       expect((await registry().getClause(floodId)).status).to.equal(ClauseStatus.Active);
     });
 
-    it("freezes a paused clause; unfreezing returns it to active", async () => {
+    it("freezes a paused clause; unfreezing returns it to active, not to paused (current behaviour)", async () => {
       await (await registry().connect(f.reliefTimelock).setClauseStatus(floodId, ClauseStatus.Paused)).wait();
       await expect(registry().connect(f.freezer).setClauseFrozen(floodId, true))
         .to.emit(registry(), "ClauseStatusChanged")
