@@ -22,6 +22,7 @@ contract ClauseRegistry is IClauseRegistry, AccessManaged {
     mapping(bytes32 clauseId => ClauseVersion) private _clauses;
     mapping(bytes32 line => address owner) private _lineOwners;
     mapping(bytes32 line => uint48 version) private _latest;
+    mapping(bytes32 clauseId => bool) private _pausedBeforeFreeze;
 
     constructor(address accessManager, IJurisdictionRegistry jurisdictions_) AccessManaged(accessManager) {
         jurisdictions = jurisdictions_;
@@ -103,9 +104,12 @@ contract ClauseRegistry is IClauseRegistry, AccessManaged {
     function setClauseFrozen(ClauseId clauseId, bool frozen) external restricted {
         ClauseVersion storage c = _existing(clauseId);
         ClauseStatus from = c.status;
-        ClauseStatus to = frozen ? ClauseStatus.Frozen : ClauseStatus.Active;
+        bytes32 key = ClauseId.unwrap(clauseId);
+        // A thaw returns the clause to where its DAO left it: a paused clause stays paused.
+        ClauseStatus to = frozen ? ClauseStatus.Frozen : (_pausedBeforeFreeze[key] ? ClauseStatus.Paused : ClauseStatus.Active);
         bool allowed = frozen ? (from == ClauseStatus.Active || from == ClauseStatus.Paused) : from == ClauseStatus.Frozen;
         if (!allowed) revert ClauseRegistryInvalidStatusChange(clauseId, from, to);
+        _pausedBeforeFreeze[key] = frozen && from == ClauseStatus.Paused;
         c.status = to;
         emit ClauseStatusChanged(clauseId, from, to, msg.sender);
     }

@@ -53,6 +53,12 @@ contract DisputeResolver is IDisputeResolver {
         // Both parties settled this job; its evidence is public, so replaying it must not re-freeze the clause.
         if (d.status == DisputeStatus.Resolved) revert DisputeResolverAlreadyResolved(JobId.wrap(a.jobId));
 
+        // The CACs must be for the registered version: evidence about code or a config that never ran here is noise.
+        if (
+            e.ctx.clauseVersion != clause.version || e.ctx.codeHash != clause.codeHash
+                || e.ctx.configDigest != clause.configDigest
+        ) revert DisputeResolverContextMismatch(ClauseId.wrap(a.clauseId));
+
         ExecutionHashing.ExecutionLeaf memory b = a;
         b.outputHash = e.outputHashB;
         address signerA = _registeredSigner(anchor.cacDigest(a, e.ctx, e.executorA), e.executorA, 0);
@@ -174,5 +180,8 @@ contract DisputeResolver is IDisputeResolver {
     {
         signer = QuorumVerifier.recover(digest, executor.r, executor.s, executor.v, position);
         if (nodes.getNode(signer).status == NodeStatus.None) revert DisputeResolverUnknownSigner(signer);
+        // Only a key whose CAC would count can raise a dispute: a revoked, ejected or expired key could
+        // otherwise freeze any clause with fabricated disagreements.
+        if (!nodes.isActiveAt(signer, executor.timestamp)) revert DisputeResolverSignerNotActive(signer, executor.timestamp);
     }
 }

@@ -109,7 +109,8 @@ interface IClauseRegistry {
     /// @notice Owner only: active <-> paused, and active/paused -> deprecated (final).
     function setClauseStatus(ClauseId clauseId, ClauseStatus status) external;
 
-    /// @notice Dispute resolver or network governance (access-managed): active/paused -> frozen, frozen -> active.
+    /// @notice Dispute resolver or network governance (access-managed): active/paused -> frozen, and back
+    /// to the status it had before (a clause its DAO paused stays paused).
     /// @dev Freezing on evidence of disagreement protects the owner's own clause; unfreezing through the
     /// dispute resolver needs the owner's timelock and the jurisdiction authority together.
     function setClauseFrozen(ClauseId clauseId, bool frozen) external;

@@ -55,6 +55,10 @@ interface IDisputeResolver {
     error DisputeResolverNoDisagreement(bytes32 outputHash);
     /// @notice A CAC signature does not recover to a registered enclave key.
     error DisputeResolverUnknownSigner(address signer);
+    /// @notice The signer is registered but its CAC would not count: not active, or not attested at the CAC's timestamp.
+    error DisputeResolverSignerNotActive(address signer, uint64 timestamp);
+    /// @notice The evidence's clause version, code hash or config digest is not the registered one.
+    error DisputeResolverContextMismatch(ClauseId clauseId);
     /// @notice The tenant does not match (dao, jurisdiction), or that pair is not the clause's owner in one of
     /// the clause's jurisdictions (the only tenants a job of the clause can have).
     error DisputeResolverTenantMismatch(TenantId tenantId, address dao, bytes3 jurisdiction);

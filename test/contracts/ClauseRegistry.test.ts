@@ -549,11 +549,18 @@ describe("ClauseRegistry", () => {
       expect((await registry().getClause(floodId)).status).to.equal(ClauseStatus.Active);
     });
 
-    it("freezes a paused clause; unfreezing returns it to active, not to paused (current behaviour)", async () => {
+    it("freezes a paused clause; unfreezing returns it to paused, keeping the DAO's decision", async () => {
       await (await registry().connect(f.reliefTimelock).setClauseStatus(floodId, ClauseStatus.Paused)).wait();
       await expect(registry().connect(f.freezer).setClauseFrozen(floodId, true))
         .to.emit(registry(), "ClauseStatusChanged")
         .withArgs(floodId, ClauseStatus.Paused, ClauseStatus.Frozen, await addressOf(f.freezer));
+      await expect(registry().connect(f.freezer).setClauseFrozen(floodId, false))
+        .to.emit(registry(), "ClauseStatusChanged")
+        .withArgs(floodId, ClauseStatus.Frozen, ClauseStatus.Paused, await addressOf(f.freezer));
+      expect((await registry().getClause(floodId)).status).to.equal(ClauseStatus.Paused);
+      // A later freeze of an active clause thaws to active again (the memory of the pause is not sticky).
+      await (await registry().connect(f.reliefTimelock).setClauseStatus(floodId, ClauseStatus.Active)).wait();
+      await (await registry().connect(f.freezer).setClauseFrozen(floodId, true)).wait();
       await (await registry().connect(f.freezer).setClauseFrozen(floodId, false)).wait();
       expect((await registry().getClause(floodId)).status).to.equal(ClauseStatus.Active);
     });

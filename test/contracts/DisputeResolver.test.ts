@@ -202,6 +202,41 @@ describe("DisputeResolver", () => {
       await expectFrozen(f.flood.clauseId, false);
     });
 
+    it("rejects evidence from a key that is registered but not active: ejected or revoked (DisputeResolverSignerNotActive)", async () => {
+      const jobId = jobIdOf("1");
+      const ejected = f.nodes[1]!.enclave.address;
+      await (await f.network.contracts.nodeRegistry.ejectNode(ejected, encodeBytes32String("test"))).wait();
+      const e = await evidence({ jobId, a: nodeA(), b: nodeB() });
+      await expect(resolver().openDispute(e))
+        .to.be.revertedWithCustomError(resolver(), "DisputeResolverSignerNotActive")
+        .withArgs(ejected, e.executorB.timestamp);
+      expect((await resolver().getDispute(jobId)).status).to.equal(DisputeStatus.None);
+      await expectFrozen(f.flood.clauseId, false);
+    });
+
+    it("rejects a CAC timestamped after the signer's attestation expired (DisputeResolverSignerNotActive)", async () => {
+      const jobId = jobIdOf("1");
+      const until = (await f.network.contracts.nodeRegistry.getNode(f.nodes[0]!.enclave.address)).attestedUntil;
+      await connection.networkHelpers.time.increaseTo(until + 10n);
+      const e = await evidence({ jobId, a: nodeA(), b: nodeB() });
+      await expect(resolver().openDispute(e)).to.be.revertedWithCustomError(resolver(), "DisputeResolverSignerNotActive");
+      await expectFrozen(f.flood.clauseId, false);
+    });
+
+    it("rejects evidence whose code hash or config digest is not the registered version's (DisputeResolverContextMismatch)", async () => {
+      const jobId = jobIdOf("1");
+      for (const wrong of [
+        { ...f.flood, codeHash: keccak256(toBytes("other code")) },
+        { ...f.flood, configDigest: keccak256(toBytes("other config")) },
+        { ...f.flood, clauseVersion: f.flood.clauseVersion + 1 },
+      ]) {
+        await expect(resolver().openDispute(await evidence({ jobId, a: nodeA(), b: nodeB(), clause: wrong })))
+          .to.be.revertedWithCustomError(resolver(), "DisputeResolverContextMismatch")
+          .withArgs(f.flood.clauseId);
+      }
+      await expectFrozen(f.flood.clauseId, false);
+    });
+
     it("rejects a registered node's signature presented over a different output: it recovers to an unknown key (DisputeResolverUnknownSigner)", async () => {
       const jobId = jobIdOf("1");
       const e = await evidence({ jobId, a: nodeA(), b: nodeB() });
