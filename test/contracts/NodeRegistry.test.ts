@@ -249,7 +249,7 @@ describe("NodeRegistry", () => {
         const [v0, v1, v2] = f.roles.validators;
         const typed = verdictTypedData({ chainId: f.network.chainId, address: f.network.addresses.nodeRegistry }, verdict);
         const [, version] = await registryOf(f).validatorConfig();
-        const proof = layoutProof(registryOf(f), "submitVerdict", {
+        const proof = layoutProof({
           configVersion: version,
           threshold: 2,
           signerBitmap: 0b001n,
@@ -480,15 +480,6 @@ describe("NodeRegistry", () => {
       await checkExecutors(registry, [uga], [now], "0x000000");
     });
 
-    it("rejects arrays of different lengths with NodeRegistryLengthMismatch (two-array ABI only)", async function () {
-      const f = await load();
-      // With one packed word per executor (key << 64 | timestamp) a length mismatch cannot be expressed.
-      if (packedCheckExecutors(registryOf(f))) this.skip();
-      const registry = registryOf(f);
-      const keys = f.nodes.slice(0, 2).map((n) => n.enclave.address);
-      await expect((registry as unknown as LegacyCheck).checkExecutors(keys, [1n], KEN)).to.be.revertedWithCustomError(registry, "NodeRegistryLengthMismatch").withArgs(2, 1);
-    });
-
     it("rejects an unknown key with NodeRegistryExecutorNotActive(key, None)", async () => {
       const f = await load();
       const unknown = devAccount("never-registered", 0).address;
@@ -694,15 +685,13 @@ describe("NodeRegistry", () => {
   });
 });
 
-type LegacyCheck = { checkExecutors(keys: string[], timestamps: bigint[], jurisdiction: string): Promise<void> };
 type Registry = ClauseFixture["network"]["contracts"]["nodeRegistry"];
-/** True when checkExecutors takes one word per executor (`uint256(key) << 64 | timestamp`) instead of two arrays. */
-const packedCheckExecutors = (registry: Registry) => registry.interface.getFunction("checkExecutors")!.inputs.length === 2;
-/** Calls checkExecutors with (keys, timestamps) in whichever calldata layout the deployed ABI has. */
+/** checkExecutors takes one word per executor: `uint256(uint160(key)) << 64 | timestamp` (INodeRegistry). */
 function checkExecutors(registry: Registry, keys: string[], timestamps: bigint[], jurisdiction: string): Promise<void> {
-  const fn = registry.getFunction("checkExecutors") as unknown as (...args: unknown[]) => Promise<void>;
-  if (!packedCheckExecutors(registry)) return fn(keys, timestamps, jurisdiction);
-  return fn(keys.map((k, i) => (BigInt(k) << 64n) | timestamps[i]!), jurisdiction);
+  return registry.checkExecutors(
+    keys.map((k, i) => (BigInt(k) << 64n) | timestamps[i]!),
+    jurisdiction,
+  );
 }
 
 /** A deterministic non-validator key satisfying `predicate`. */
@@ -720,5 +709,5 @@ async function foreignProof(f: ClauseFixture, verdict: AttestationVerdict, signe
   const signatures: Hex[] = [];
   for (const s of signers) signatures.push(await s.signTypedData(typed as never));
   const [, version] = await f.network.contracts.nodeRegistry.validatorConfig();
-  return layoutProof(f.network.contracts.nodeRegistry, "submitVerdict", { configVersion: version, threshold: 2, signerBitmap: 0b011n, nonSigners, signatures });
+  return layoutProof({ configVersion: version, threshold: 2, signerBitmap: 0b011n, nonSigners, signatures });
 }

@@ -39,7 +39,7 @@ describe("ParametricPayout", () => {
         await signCacs(f.network, f.clauseCtx, { jobId: r.jobId, tenantId: f.tenantId, inputBundle: { retry: i }, resultSeq: 4n + BigInt(i) }, f.nodes.slice(0, 3), r.output, now),
       );
     }
-    const batch = await anchorScriptedBatch(f.network, f.roles, f.actors.submitter, { batchSeq: 2n, prevRoot: f.batch1.header.root, results: signed });
+    const batch = await anchorScriptedBatch(f.network, f.roles, f.actors.submitter, { batchSeq: 2n, results: signed });
     return { batch, results: signed };
   };
 
@@ -186,6 +186,18 @@ describe("ParametricPayout", () => {
     expect(await f.stablecoin.balanceOf(f.beneficiaryAddress)).to.equal(0n);
     await (await anchor.setClauseFrozen(f.clauseId, false, ZERO32)).wait();
     await expect(claim(f, f.payout, f.sensorResult)).to.emit(f.payout, "PayoutReleased");
+  });
+
+  it("nothing is paid in safe mode (RollupAnchorSafeMode) or while the tenant is frozen (RollupAnchorFrozen)", async () => {
+    const f = await load();
+    const anchor = f.network.contracts.rollupAnchor;
+    await (await anchor.setSafeMode(true, ZERO32)).wait();
+    await expect(claim(f, f.payout, f.sensorResult)).to.be.revertedWithCustomError(anchor, "RollupAnchorSafeMode");
+    await (await anchor.setSafeMode(false, ZERO32)).wait();
+    const dispute = anchor.connect(await impersonate(connection, f.network.addresses.disputeResolver));
+    await (await dispute.setTenantFrozen(f.tenantId, true, ZERO32)).wait();
+    await expect(claim(f, f.payout, f.sensorResult)).to.be.revertedWithCustomError(anchor, "RollupAnchorFrozen").withArgs(f.tenantId);
+    expect(await f.stablecoin.balanceOf(f.beneficiaryAddress)).to.equal(0n);
   });
 
   it("an unfunded consumer reverts (ERC20InsufficientBalance) and the execution stays unpaid", async () => {

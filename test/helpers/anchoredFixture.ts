@@ -73,48 +73,56 @@ export async function makeVerdict(
 /** A quorum proof by its parts, before it is laid out for calldata. */
 export type ProofParts = { configVersion: bigint; threshold: number; signerBitmap: bigint; nonSigners: Address[]; signatures: Hex[] };
 
-/**
- * Lays `parts` out the way `contract.fn`'s `QuorumVerifier.Proof` parameter expects: either separate
- * `nonSigners` + `signatures`, or one `packed` blob (non-signer addresses, then signatures). Reading the
- * layout from the ABI keeps hand-built (deliberately malformed) proofs valid calldata across both.
- */
-export function layoutProof(
-  contract: { interface: { getFunction(name: string): { inputs: readonly ParamLike[] } | null } },
-  fn: string,
-  parts: ProofParts,
-): QuorumVerifier.ProofStruct {
-  const proofParam = contract.interface.getFunction(fn)!.inputs.find((i) => i.components?.some((c) => c.name === "signerBitmap"))!;
-  const packed = proofParam.components!.some((c) => c.name === "packed");
-  const base = { configVersion: parts.configVersion, threshold: parts.threshold, signerBitmap: parts.signerBitmap };
-  const laidOut = packed
-    ? { ...base, packed: concat([...parts.nonSigners, ...parts.signatures]) }
-    : { ...base, nonSigners: parts.nonSigners, signatures: concat(parts.signatures) };
-  // The shape is chosen at run time from the ABI, so the static type is the generated struct's.
-  return laidOut as unknown as QuorumVerifier.ProofStruct;
-}
-type ParamLike = { name: string; components?: readonly ParamLike[] | null };
-
-/** The calldata header `anchor` takes. */
-export function headerArg(h: BatchHeader) {
-  return { batchSeq: h.batchSeq, firstSeq: h.firstSeq, lastSeq: h.lastSeq, root: h.root, prevRoot: h.prevRoot, bundleHash: h.bundleHash };
+/** Lays `parts` out as `QuorumVerifier.Proof`: one `packed` blob, non-signer addresses then signatures (FORMATS.md §3). */
+export function layoutProof(parts: ProofParts): QuorumVerifier.ProofStruct {
+  return {
+    configVersion: parts.configVersion,
+    threshold: parts.threshold,
+    signerBitmap: parts.signerBitmap,
+    packed: concat([...parts.nonSigners, ...parts.signatures]),
+  };
 }
 
+/** The calldata header `anchor` and `batchHeaderDigest` take; the rest of the signed header is derived on-chain. */
+export function headerArg(h: Pick<BatchHeader, "batchSeq" | "lastSeq" | "root" | "bundleHash">) {
+  return { batchSeq: h.batchSeq, lastSeq: h.lastSeq, root: h.root, bundleHash: h.bundleHash };
+}
+
+export type HeaderFields = {
+  batchSeq: bigint;
+  lastSeq: bigint;
+  root: Hex;
+  bundleHash?: Hex;
+  /** Default: the previous batch's lastSeq + 1, as the contract derives it. */
+  firstSeq?: bigint;
+  /** Default: the stored commitment of batch `batchSeq - 1` (zero when missing). */
+  prevCommitment?: Hex;
+};
+
 /**
- * A full header for `anchorAddress` under its current aggregator config, signed by `signers`
- * (default: the first `threshold` aggregators); the signatures are returned unordered, by signer.
+ * The full signed header for `anchorAddress` under its current aggregator config and chain state, signed
+ * by `signers` (default: the first `threshold` aggregators); signatures are returned unordered, by signer.
+ * `firstSeq` / `prevCommitment` may be overridden to sign a header over some other chain state.
  */
 export async function signHeaderRaw(
   f: ClauseFixture,
-  fields: { batchSeq: bigint; firstSeq: bigint; lastSeq: bigint; root: Hex; prevRoot: Hex; bundleHash?: Hex },
+  fields: HeaderFields,
   options: { anchorAddress?: Address; signers?: PrivateKeyAccount[] } = {},
 ): Promise<{ header: BatchHeader; signatures: Map<Address, Hex>; configVersion: bigint; threshold: number }> {
   const anchorAddress = options.anchorAddress ?? f.network.addresses.rollupAnchor;
   const anchor = f.network.contracts.rollupAnchor.attach(anchorAddress) as typeof f.network.contracts.rollupAnchor;
   const [configDigest, configVersion, threshold] = await anchor.config();
+  const stored = fields.batchSeq === 0n ? ZERO32 : ((await anchor.batchCommitment(fields.batchSeq - 1n)) as Hex);
+  const prevCommitment = fields.prevCommitment ?? stored;
+  const firstSeq = fields.firstSeq ?? (BigInt(stored) >> 192n) + 1n;
   const header: BatchHeader = {
-    ...fields,
+    batchSeq: fields.batchSeq,
+    firstSeq,
+    lastSeq: fields.lastSeq,
+    count: fields.lastSeq - firstSeq + 1n,
+    root: fields.root,
+    prevCommitment,
     bundleHash: fields.bundleHash ?? (`0x${"b0".repeat(32)}` as Hex),
-    count: fields.lastSeq - fields.firstSeq + 1n,
     configDigest: configDigest as Hex,
   };
   const typed = batchHeaderTypedData({ chainId: f.network.chainId, address: anchorAddress }, header);
@@ -127,7 +135,7 @@ export async function signHeaderRaw(
 /** `signHeaderRaw` with the proof laid out as the contract expects (exactly `threshold` config aggregators must sign). */
 export async function signHeader(
   f: ClauseFixture,
-  fields: { batchSeq: bigint; firstSeq: bigint; lastSeq: bigint; root: Hex; prevRoot: Hex; bundleHash?: Hex },
+  fields: HeaderFields,
   options: { anchorAddress?: Address; signers?: PrivateKeyAccount[] } = {},
 ): Promise<{ header: BatchHeader; proof: QuorumProof; signatures: Map<Address, Hex> }> {
   const { header, signatures, configVersion, threshold } = await signHeaderRaw(f, fields, options);
@@ -181,7 +189,7 @@ export async function anchoredFixture(connection: DevConnection): Promise<Anchor
   const sensorResult = await signCacs(network, clauseCtx, { jobId: sensorJobId, tenantId: f.tenantId, inputBundle: inputs(sensorJobId), resultSeq: 1n }, nodes.slice(0, 3), triggeredOutput(), execTime);
   const mixedResult = await signCacs(network, clauseCtx, { jobId: mixedJobId, tenantId: f.tenantId, inputBundle: inputs(mixedJobId), resultSeq: 2n }, nodes.slice(2, 5), triggeredOutput(), execTime);
   const noActionResult = await signCacs(network, clauseCtx, { jobId: noActionJobId, tenantId: f.tenantId, inputBundle: inputs(noActionJobId), resultSeq: 3n }, nodes.slice(0, 3), noActionOutput, execTime);
-  const batch1 = await anchorScriptedBatch(network, roles, actors.submitter, { batchSeq: 1n, prevRoot: ZERO32, results: [sensorResult, mixedResult, noActionResult] });
+  const batch1 = await anchorScriptedBatch(network, roles, actors.submitter, { batchSeq: 1n, results: [sensorResult, mixedResult, noActionResult] });
 
   const stablecoin = (await connection.ethers.deployContract("DevStablecoin")) as unknown as DevStablecoin;
   const beneficiaryAddress = (await actors.beneficiary.getAddress()) as Address;

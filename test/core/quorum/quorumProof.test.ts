@@ -13,15 +13,10 @@ const signatureOf = new Map<Address, Hex>();
 /** Splits a concatenated signature blob into 65-byte signatures. */
 const split = (blob: Hex): Hex[] => Array.from({ length: (blob.length - 2) / 130 }, (_, i) => `0x${blob.slice(2 + i * 130, 2 + (i + 1) * 130)}` as Hex);
 const popcount = (x: bigint) => x.toString(2).split("").filter((b) => b === "1").length;
-/**
- * The proof's non-signers and signatures, whichever calldata layout the proof uses: separate
- * `nonSigners` + `signatures`, or one `packed` blob (20-byte non-signers, then 65-byte signatures).
- */
+/** The proof's non-signers and signatures, read back from `packed` (20-byte non-signers, then 65-byte signatures). */
 function partsOf(proof: QuorumProof): { nonSigners: Address[]; signatures: Hex[] } {
-  const p = proof as QuorumProof & { nonSigners?: Address[]; signatures?: Hex; packed?: Hex };
-  if (p.packed === undefined) return { nonSigners: p.nonSigners!, signatures: split(p.signatures!) };
-  const signatureChars = popcount(p.signerBitmap) * 130;
-  const body = p.packed.slice(2);
+  const signatureChars = popcount(proof.signerBitmap) * 130;
+  const body = proof.packed.slice(2);
   const nonSignerHex = body.slice(0, body.length - signatureChars);
   expect(nonSignerHex.length % 40).to.equal(0);
   const nonSigners = Array.from({ length: nonSignerHex.length / 40 }, (_, i) => getAddress(`0x${nonSignerHex.slice(i * 40, (i + 1) * 40)}`));
@@ -46,6 +41,8 @@ describe("assembleQuorumProof", () => {
     // Insertion order (4, 1, 3) differs from position order on purpose.
     const proof = assembleQuorumProof(input({ signatures: mapOf([4, 1, 3]) }));
     expect(proof.signerBitmap).to.equal(0b11010n);
+    // One blob: 2 non-signer addresses (20 bytes each), then 3 signatures (65 bytes each).
+    expect((proof.packed.length - 2) / 2).to.equal(2 * 20 + 3 * 65);
     const { nonSigners, signatures: ordered } = partsOf(proof);
     expect(nonSigners).to.deep.equal([signers[0], signers[2]]);
     expect(proof.configVersion).to.equal(7n);
