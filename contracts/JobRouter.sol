@@ -26,6 +26,9 @@ contract JobRouter is IJobRouter, AutomationCompatibleInterface, AccessManaged {
     uint8 private constant ROUND_USED = 4;
     uint8 private constant COOLING_DOWN = 5;
     uint8 private constant NOT_EXECUTABLE = 6;
+    uint8 private constant NOT_TENANT = 7;
+    uint8 private constant QUOTA_USED = 8;
+    uint8 private constant WINDOW_TOO_LONG = 9;
 
     IClauseRegistry public immutable clauses;
     IJurisdictionRegistry public immutable jurisdictions;
@@ -323,6 +326,11 @@ contract JobRouter is IJobRouter, AutomationCompatibleInterface, AccessManaged {
         if (!clauses.isExecutable(t.clauseId, t.jurisdiction, uint64(block.timestamp))) {
             return (NOT_EXECUTABLE, roundId, answer, updatedAt);
         }
+        // What _createJob would refuse: an upkeep must never be reported needed when perform would revert.
+        if (!jurisdictions.isTenant(t.dao, t.jurisdiction)) return (NOT_TENANT, roundId, answer, updatedAt);
+        TenantUsage storage u = _usage[ExecutionHashing.tenantId(t.dao, t.jurisdiction)];
+        if ((u.epoch == _currentEpoch() ? u.used : 0) >= u.quota) return (QUOTA_USED, roundId, answer, updatedAt);
+        if (t.jobWindowSeconds > _maxJobWindowSeconds) return (WINDOW_TOO_LONG, roundId, answer, updatedAt);
         return (FIRES, roundId, answer, updatedAt);
     }
 

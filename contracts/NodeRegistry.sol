@@ -75,6 +75,9 @@ contract NodeRegistry is INodeRegistry, AccessManaged, EIP712 {
             _leaveGroups(key, node.measurement, node.teeType);
         }
         _joinGroups(key, verdict.measurement, verdict.teeType);
+        // An unbroken renewal (active, and the new verdict starts before the old one ran out) keeps the
+        // interval's start; anything else starts a new interval, so CACs signed in a gap never count later.
+        if (previous != NodeStatus.Active || verdict.attestedAt > node.attestedUntil) node.activeSince = verdict.attestedAt;
         node.attestedAt = verdict.attestedAt;
         node.attestedUntil = verdict.validUntil;
         node.status = NodeStatus.Active;
@@ -150,7 +153,7 @@ contract NodeRegistry is INodeRegistry, AccessManaged, EIP712 {
     /// @dev Consumer hot path: one cold slot per executor (status, attestedUntil and jurisdiction are
     /// packed in the Node struct's first slot), read in assembly; errors decoded in Solidity afterwards.
     function checkExecutors(uint256[] calldata executors, bytes3 jurisdiction) external view {
-        uint256 failure; // 0 ok, 1 not active, 2 expired, 3 jurisdiction
+        uint256 failure; // 0 ok, 1 not active, 2 expired, 3 jurisdiction, 4 before the attested interval
         address key;
         uint256 word;
         uint64 signedAt;
@@ -164,13 +167,17 @@ contract NodeRegistry is INodeRegistry, AccessManaged, EIP712 {
                 mstore(0x00, key)
                 word := sload(keccak256(0x00, 0x40))
                 // Node slot 0 layout: attestedAt (bits 0-63), attestedUntil (64-127), status (128-135),
-                // teeType (136-143), jurisdiction (144-167), sovereign (168).
+                // teeType (136-143), jurisdiction (144-167), sovereign (168-175), activeSince (176-239).
                 if iszero(eq(and(shr(128, word), 0xff), 1)) {
                     failure := 1
                     break
                 }
                 if gt(signedAt, and(shr(64, word), 0xffffffffffffffff)) {
                     failure := 2
+                    break
+                }
+                if lt(signedAt, and(shr(176, word), 0xffffffffffffffff)) {
+                    failure := 4
                     break
                 }
                 if and(iszero(iszero(jurisdiction)), iszero(eq(shl(232, shr(144, word)), jurisdiction))) {
@@ -189,6 +196,7 @@ contract NodeRegistry is INodeRegistry, AccessManaged, EIP712 {
         // Truncating casts read the packed fields named in checkExecutors' layout comment.
         if (failure == 1) revert NodeRegistryExecutorNotActive(key, NodeStatus(uint8(word >> 128)));
         if (failure == 2) revert NodeRegistryAttestationExpired(key, uint64(word >> 64), signedAt);
+        if (failure == 4) revert NodeRegistryNotYetAttested(key, uint64(word >> 176), signedAt);
         revert NodeRegistryJurisdictionMismatch(key, jurisdiction, bytes3(uint24(word >> 144)));
     }
 
@@ -200,7 +208,7 @@ contract NodeRegistry is INodeRegistry, AccessManaged, EIP712 {
     /// @inheritdoc INodeRegistry
     function isActiveAt(address enclaveKey, uint64 time) external view returns (bool) {
         Node storage node = _nodes[enclaveKey];
-        return node.status == NodeStatus.Active && time <= node.attestedUntil;
+        return node.status == NodeStatus.Active && time >= node.activeSince && time <= node.attestedUntil;
     }
 
     /// @inheritdoc INodeRegistry

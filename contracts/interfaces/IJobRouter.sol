@@ -155,7 +155,9 @@ interface IJobRouter {
     function simulationTrigger(uint256 triggerId) external view returns (SimulationTrigger memory);
 
     /// @notice Why a sensor trigger would not fire now: 0 fires; 1 inactive; 2 threshold not crossed;
-    /// 3 stale or invalid round; 4 round already used; 5 cooling down; 6 clause not executable.
+    /// 3 stale or invalid round; 4 round already used; 5 cooling down; 6 clause not executable;
+    /// 7 the DAO is no longer a tenant there; 8 the tenant's quota is used up this epoch;
+    /// 9 the trigger's job window exceeds the router's current maximum.
     function sensorConditionReason(uint256 triggerId) external view returns (uint8 reason);
 
     /// @return quota Jobs per epoch. @return used Jobs created this epoch. @return epoch The current epoch.

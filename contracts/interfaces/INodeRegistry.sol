@@ -25,7 +25,9 @@ interface INodeRegistry {
     }
 
     /// @notice One executor node, keyed by its enclave key.
-    /// @dev The first five fields share one storage slot: quorum checks read only that slot.
+    /// @param activeSince Start of the key's current unbroken attested interval: a renewal before expiry keeps
+    /// it, a verdict after a lapse, revocation or deregistration restarts it. CACs count only from then on.
+    /// @dev The first seven fields share one storage slot: quorum checks read only that slot.
     struct Node {
         uint64 attestedAt;
         uint64 attestedUntil;
@@ -33,6 +35,7 @@ interface INodeRegistry {
         TeeType teeType;
         bytes3 jurisdiction;
         bool sovereign;
+        uint64 activeSince;
         address operator;
         bytes32 measurement;
         bytes32 attestationId;
@@ -60,6 +63,9 @@ interface INodeRegistry {
     error NodeRegistryExecutorNotActive(address enclaveKey, NodeStatus status);
     /// @notice The executor's attestation had expired at the CAC's timestamp.
     error NodeRegistryAttestationExpired(address enclaveKey, uint64 attestedUntil, uint64 timestamp);
+    /// @notice The CAC's timestamp is before the key's current attested interval began (signed during a lapse or
+    /// while revoked; a later re-attestation does not make it count).
+    error NodeRegistryNotYetAttested(address enclaveKey, uint64 activeSince, uint64 timestamp);
     /// @notice The executor's jurisdiction differs from the one the caller requires.
     error NodeRegistryJurisdictionMismatch(address enclaveKey, bytes3 required, bytes3 actual);
     /// @notice A revocation group (measurement or TEE type) is full; see MAX_GROUP_SIZE.
@@ -115,14 +121,14 @@ interface INodeRegistry {
     /// @notice Governance: cap attestation validity (attestations must be renewed at least this often).
     function setMaxAttestationValidity(uint64 maxValiditySeconds) external;
 
-    /// @notice Reverts unless every executor is an active enclave key whose attestation covered its CAC
-    /// timestamp, and (when `jurisdiction` is non-zero) is located there.
+    /// @notice Reverts unless every executor is an active enclave key whose current attested interval
+    /// [activeSince, attestedUntil] covers its CAC timestamp, and (when `jurisdiction` is non-zero) is located there.
     /// @param executors One word per executor: `uint256(uint160(enclaveKey)) << 64 | timestamp`.
     function checkExecutors(uint256[] calldata executors, bytes3 jurisdiction) external view;
 
     function getNode(address enclaveKey) external view returns (Node memory);
 
-    /// @notice True when `enclaveKey` is active and attested at `time`.
+    /// @notice True when `enclaveKey` is active and `time` lies in its current attested interval.
     function isActiveAt(address enclaveKey, uint64 time) external view returns (bool);
 
     function isScheduler(address scheduler) external view returns (bool);

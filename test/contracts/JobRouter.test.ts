@@ -16,7 +16,7 @@ import { chainTime, clauseFixture, clauseSpec, KEN, UGA, type ClauseFixture } fr
 
 const JobStatus = { None: 0, Requested: 1, Expired: 2 } as const;
 /** sensorConditionReason codes (IJobRouter). */
-const Reason = { Fires: 0, Inactive: 1, NotCrossed: 2, Stale: 3, RoundUsed: 4, CoolingDown: 5, NotExecutable: 6 } as const;
+const Reason = { Fires: 0, Inactive: 1, NotCrossed: 2, Stale: 3, RoundUsed: 4, CoolingDown: 5, NotExecutable: 6, NotTenant: 7, QuotaUsed: 8, WindowTooLong: 9 } as const;
 const EPOCH = 24n * 3600n; // NsfNetwork defaults
 const MAX_WINDOW = 24n * 3600n;
 // The fixture's sensor trigger: threshold 1500 (above), staleness 3600 s, cooldown 86,400 s, job window 3600 s.
@@ -319,6 +319,26 @@ describe("JobRouter", () => {
       expect(await router.sensorConditionReason(0n)).to.equal(Reason.NotExecutable);
       expect((await router.checkUpkeep(checkData(0n)))[0]).to.equal(false);
       await expect(router.fireSensorTrigger(0n)).to.be.revertedWithCustomError(router, "JobRouterSensorConditionNotMet").withArgs(0n, Reason.NotExecutable);
+    });
+
+    it("never reports an upkeep that perform would revert: tenant removed (7), quota used (8), window above the maximum (9)", async () => {
+      const cases: [string, (f: ClauseFixture) => Promise<unknown>, number][] = [
+        ["tenant removed", async (f) => (await f.network.contracts.jurisdictionRegistry.connect(f.actors.kenAuthority).removeTenant(f.relief.timelockAddress, KEN)).wait(), Reason.NotTenant],
+        ["quota used", async (f) => (await routerOf(f).setTenantQuota(f.tenantId, 0)).wait(), Reason.QuotaUsed],
+        ["window too long", async (f) => (await routerOf(f).setParameters(EPOCH, SENSOR_WINDOW - 1n)).wait(), Reason.WindowTooLong],
+      ];
+      for (const [, breakIt, reason] of cases) {
+        const f = await load();
+        const router = routerOf(f);
+        await (await f.feed.updateAnswer(1875n)).wait();
+        expect(await router.sensorConditionReason(0n)).to.equal(Reason.Fires);
+        await breakIt(f);
+        expect(await router.sensorConditionReason(0n)).to.equal(reason);
+        expect((await router.checkUpkeep(checkData(0n)))[0]).to.equal(false);
+        await expect(router.performUpkeep(checkData(0n)))
+          .to.be.revertedWithCustomError(router, "JobRouterSensorConditionNotMet")
+          .withArgs(0n, reason);
+      }
     });
 
     it("firing below the threshold reverts JobRouterSensorConditionNotMet(trigger, 2)", async () => {

@@ -364,10 +364,40 @@ describe("NodeRegistry", () => {
       await (await registry.setMeasurementAllowed(SIMULATED_DEV_MEASUREMENT, true)).wait();
       await connection.networkHelpers.time.increase(60);
       const verdict = await makeVerdict(f, key, f.actors.operators[1]!);
+      const before = (await registry.getNode(key)).attestedAt;
       await expect(submit(f, f.actors.operators[1]!, verdict))
         .to.emit(registry, "NodeStatusChanged")
         .withArgs(key, NodeStatus.Revoked, NodeStatus.Active, encodeBytes32String("attested"));
-      expect(await registry.isActiveAt(key, 0n)).to.equal(true);
+      expect(await registry.isActiveAt(key, verdict.attestedAt)).to.equal(true);
+      // Invariant 7: what the key signed before or while it was revoked never counts, re-attested or not.
+      expect((await registry.getNode(key)).activeSince).to.equal(verdict.attestedAt);
+      expect(await registry.isActiveAt(key, before)).to.equal(false);
+      await expect(registry.checkExecutors([(BigInt(key) << 64n) | before], "0x000000"))
+        .to.be.revertedWithCustomError(registry, "NodeRegistryNotYetAttested")
+        .withArgs(key, verdict.attestedAt, before);
+    });
+
+    it("an unbroken renewal keeps the attested interval's start; a renewal after a lapse restarts it (NodeRegistryNotYetAttested)", async () => {
+      const f = await load();
+      const registry = registryOf(f);
+      const key = f.nodes[2]!.enclave.address;
+      const first = await registry.getNode(key);
+      // Renew before expiry: CACs from the first interval still count.
+      await connection.networkHelpers.time.increase(60);
+      await (await submit(f, f.actors.operators[2]!, await makeVerdict(f, key, f.actors.operators[2]!))).wait();
+      expect((await registry.getNode(key)).activeSince).to.equal(first.activeSince);
+      await registry.checkExecutors([(BigInt(key) << 64n) | (first.attestedAt + 1n)], "0x000000");
+      // Let it lapse, sign "during the gap", then renew: the gap's CACs never count.
+      const lapsedUntil = (await registry.getNode(key)).attestedUntil;
+      await connection.networkHelpers.time.increaseTo(lapsedUntil + 100n);
+      const gap = lapsedUntil + 50n;
+      const renewal = await makeVerdict(f, key, f.actors.operators[2]!);
+      await (await submit(f, f.actors.operators[2]!, renewal)).wait();
+      expect((await registry.getNode(key)).activeSince).to.equal(renewal.attestedAt);
+      await expect(registry.checkExecutors([(BigInt(key) << 64n) | gap], "0x000000"))
+        .to.be.revertedWithCustomError(registry, "NodeRegistryNotYetAttested")
+        .withArgs(key, renewal.attestedAt, gap);
+      await registry.checkExecutors([(BigInt(key) << 64n) | (renewal.attestedAt + 1n)], "0x000000");
     });
 
     it("setTeeTypeAllowed(Simulated, false) revokes every simulated node and checkExecutors rejects them", async () => {
@@ -644,7 +674,7 @@ describe("NodeRegistry", () => {
         await expect(call).to.be.revertedWithCustomError(registryOf(f), "AccessManagedUnauthorized").withArgs(who);
       }
       expect(await registryOf(f).isScheduler(who)).to.equal(false);
-      expect(await registryOf(f).isActiveAt(f.nodes[0]!.enclave.address, 0n)).to.equal(true);
+      expect(await registryOf(f).isActiveAt(f.nodes[0]!.enclave.address, await chainTime(f.connection))).to.equal(true);
     });
   });
 
