@@ -60,7 +60,7 @@ async function main(): Promise<void> {
 async function run(connection: DevConnection): Promise<void> {
   const { ethers } = connection;
   const signers = await ethers.getSigners();
-  const [deployer, kenAuthority, submitter, beneficiary, ...rest] = signers as [Signer, Signer, Signer, Signer, ...Signer[]];
+  const [deployer, kenAuthority, submitter, beneficiary, ...rest] = signers as unknown as [Signer, Signer, Signer, Signer, ...Signer[]];
   const operators = rest.slice(0, 5);
   const reliefVoters = rest.slice(5, 8);
   const networkVoters = rest.slice(8, 10);

@@ -20,8 +20,8 @@ export default buildModule("NsfNetwork", (m) => {
   const rollupAnchor = m.contract("RollupAnchor", [accessManager, nodeRegistry]);
   const disputeResolver = m.contract("DisputeResolver", [clauseRegistry, jurisdictionRegistry, nodeRegistry, rollupAnchor]);
 
-  m.call(accessManager, "setTargetFunctionRole", [rollupAnchor, DISPUTE_SELECTORS.rollupAnchor, Roles.Dispute], { id: "DisputeRoleOnAnchor" });
-  m.call(accessManager, "setTargetFunctionRole", [clauseRegistry, DISPUTE_SELECTORS.clauseRegistry, Roles.Dispute], {
+  m.call(accessManager, "setTargetFunctionRole", [rollupAnchor, [...DISPUTE_SELECTORS.rollupAnchor], Roles.Dispute], { id: "DisputeRoleOnAnchor" });
+  m.call(accessManager, "setTargetFunctionRole", [clauseRegistry, [...DISPUTE_SELECTORS.clauseRegistry], Roles.Dispute], {
     id: "DisputeRoleOnClauses",
   });
   m.call(accessManager, "grantRole", [Roles.Dispute, disputeResolver, 0], { id: "GrantDisputeRole" });
