@@ -16,3 +16,11 @@ export type ClauseStatus = (typeof ClauseStatus)[keyof typeof ClauseStatus];
 
 export const OutputStatus = { NoAction: 0, Triggered: 1, Violation: 2, Alert: 3 } as const;
 export type OutputStatus = (typeof OutputStatus)[keyof typeof OutputStatus];
+
+/**
+ * Clause policy flags (`ClauseVersion.policyFlags`, a uint32 bit set; docs/FORMATS.md §1). Bit 0: the job's
+ * executors must be located in the job's jurisdiction (in-country only). Other bits are reserved; a relayer
+ * refuses jobs of clauses that set a bit it does not enforce.
+ */
+export const PolicyFlag = { InCountry: 1 } as const;
+export type PolicyFlag = (typeof PolicyFlag)[keyof typeof PolicyFlag];
