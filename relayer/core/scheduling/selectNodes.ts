@@ -1,0 +1,129 @@
+import { getAddress, type Address, type Hex } from "viem";
+import { PolicyFlag } from "../formats/enums.js";
+import { bytes3ToJurisdiction } from "../formats/ids.js";
+import { NodeStatus, type ClauseFacts, type NodeFacts } from "./types.js";
+
+/** What the store knows of a node's track record: finished attempts and the ones still open (its load). */
+export type NodeLoad = { successes: number; failures: number; open: number };
+
+export type SelectionInput = {
+  /** Nodes the relayer can reach (configured endpoints) with what NodeRegistry says about each. */
+  candidates: readonly { enclaveKey: Address; facts: NodeFacts | undefined }[];
+  clause: Pick<ClauseFacts, "policyFlags" | "quorumK" | "quorumN">;
+  /** bytes3 of the job's tenant jurisdiction. */
+  jurisdiction: Hex;
+  chainTime: bigint;
+  /** NodeRegistry's measurement allowlist and TEE-type allowlist, as read for these candidates. */
+  measurementAllowed: (measurement: Hex) => boolean;
+  teeTypeAllowed: (teeType: number) => boolean;
+  loads: ReadonlyMap<Address, NodeLoad>;
+  /** Nodes that must not be picked again for this job (already answered, refused, or gave up on). */
+  exclude: ReadonlySet<Address>;
+  /** How many to pick. */
+  count: number;
+  /** The attestation must stay valid at least this long past chain time (the token's lifetime). */
+  minRemainingValiditySeconds?: bigint;
+};
+
+export type NodeAssessment = {
+  enclaveKey: Address;
+  eligible: boolean;
+  /** Why not, or how it ranked: recorded with the job (DESIGN.md §3.4, "reasons recorded"). */
+  reasons: string[];
+  reliability: number;
+  load: number;
+  attestedAt: string;
+  rank?: number;
+  selected: boolean;
+};
+
+export type Selection = {
+  selected: Address[];
+  /** Eligible nodes not excluded, best first. */
+  eligible: Address[];
+  assessments: NodeAssessment[];
+};
+
+/**
+ * DESIGN.md §3.4, pure. Eligible = registered, active, attestation unexpired at chain time (and for the token's
+ * lifetime), measurement and TEE type allowed, not debug (NodeRegistry never registers debug enclaves), and —
+ * when the clause is in-country only (PolicyFlag.InCountry) — located in the job's jurisdiction.
+ * Ranked by reliability (success ratio with add-one smoothing, in steps of 0.1 so noise does not reorder),
+ * then load (open attempts, fewer first), then freshness (latest attestation first), then address.
+ */
+export function selectNodes(input: SelectionInput): Selection {
+  const inCountry = (input.clause.policyFlags & PolicyFlag.InCountry) !== 0;
+  const minRemaining = input.minRemainingValiditySeconds ?? 0n;
+  const excluded = new Set([...input.exclude].map((a) => getAddress(a)));
+  const assessments: NodeAssessment[] = [];
+
+  for (const candidate of input.candidates) {
+    const key = getAddress(candidate.enclaveKey);
+    const load = input.loads.get(key) ?? { successes: 0, failures: 0, open: 0 };
+    const reliability = (load.successes + 1) / (load.successes + load.failures + 2);
+    const f = candidate.facts;
+    const reasons: string[] = [];
+    if (!f || f.status === NodeStatus.None) reasons.push("not registered in NodeRegistry");
+    else {
+      if (f.status !== NodeStatus.Active) reasons.push(`status ${statusName(f.status)}`);
+      if (f.attestedUntil < input.chainTime + minRemaining) {
+        reasons.push(f.attestedUntil < input.chainTime ? `attestation expired at ${f.attestedUntil} (chain time ${input.chainTime})` : `attestation ends at ${f.attestedUntil}, before the token would expire`);
+      }
+      if (f.activeSince > input.chainTime) reasons.push(`attested interval starts at ${f.activeSince}, after chain time`);
+      if (!input.measurementAllowed(f.measurement)) reasons.push(`measurement ${f.measurement} not allowlisted`);
+      if (!input.teeTypeAllowed(f.teeType)) reasons.push(`TEE type ${f.teeType} not allowed`);
+      if (inCountry && f.jurisdiction.toLowerCase() !== input.jurisdiction.toLowerCase()) {
+        reasons.push(`located in ${iso(f.jurisdiction)}, clause requires in-country (${iso(input.jurisdiction)})`);
+      }
+    }
+    const eligible = reasons.length === 0;
+    if (eligible && excluded.has(key)) reasons.push("already used or given up on for this job");
+    assessments.push({ enclaveKey: key, eligible, reasons, reliability, load: load.open, attestedAt: (f?.attestedAt ?? 0n).toString(), selected: false });
+  }
+
+  const ranked = assessments
+    .filter((a) => a.eligible && !excluded.has(a.enclaveKey))
+    .sort((a, b) => {
+      const ra = Math.floor(a.reliability * 10);
+      const rb = Math.floor(b.reliability * 10);
+      if (ra !== rb) return rb - ra;
+      if (a.load !== b.load) return a.load - b.load;
+      const fa = BigInt(a.attestedAt);
+      const fb = BigInt(b.attestedAt);
+      if (fa !== fb) return fa > fb ? -1 : 1;
+      return BigInt(a.enclaveKey) < BigInt(b.enclaveKey) ? -1 : 1;
+    });
+  ranked.forEach((a, i) => {
+    a.rank = i + 1;
+    a.selected = i < input.count;
+    a.reasons.push(`rank ${i + 1}: reliability ${a.reliability.toFixed(2)}, load ${a.load}, attested at ${a.attestedAt}${a.selected ? " — selected" : ""}`);
+  });
+  return { selected: ranked.slice(0, input.count).map((a) => a.enclaveKey), eligible: ranked.map((a) => a.enclaveKey), assessments };
+}
+
+/** Eligible nodes in total (excluded or not): what decides whether the quorum is possible at all. */
+export function eligibleCount(selection: Selection): number {
+  return selection.assessments.filter((a) => a.eligible).length;
+}
+
+/**
+ * The actionable failure when fewer than k nodes are eligible, e.g.
+ * "quorum impossible: 1 of 3 eligible nodes in KEN" (DESIGN.md §3.4).
+ */
+export function quorumImpossibleMessage(eligible: number, k: number, jurisdiction: Hex, inCountry: boolean): string {
+  const where = inCountry ? ` in ${iso(jurisdiction)}` : "";
+  return `quorum impossible: ${eligible} of ${k} eligible nodes${where}`;
+}
+
+function statusName(status: number): string {
+  const entry = Object.entries(NodeStatus).find(([, v]) => v === status);
+  return entry ? entry[0].toLowerCase() : String(status);
+}
+
+function iso(jurisdiction: Hex): string {
+  try {
+    return bytes3ToJurisdiction(jurisdiction);
+  } catch {
+    return jurisdiction;
+  }
+}
