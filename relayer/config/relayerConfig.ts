@@ -1,0 +1,237 @@
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import { getAddress, type Address, type Hex } from "viem";
+import { RelayerError } from "../core/errors/RelayerError.js";
+import { clauseIdOf } from "../core/formats/clauseRef.js";
+import { tenantIdOf } from "../core/formats/ids.js";
+import { SensorBindingSchema, type SensorBinding } from "../core/scheduling/inputBundle.js";
+
+/**
+ * `nsf relayer` configuration (part A: watch → schedule → dispatch → collect): one zod schema, validated, then
+ * resolved (defaults, bigints, the scheduler key from the environment), then deeply frozen.
+ *
+ * Sources, lowest precedence first: defaults, the JSON file, environment variables. `process.env` is read in
+ * this module and nowhere else. Secrets never live in files: the config names the environment variable that
+ * holds the scheduler key (`scheduler.keyEnv`), and the resolved key is wrapped so logs print "[redacted]".
+ */
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "an address").transform((a) => getAddress(a));
+const blockNumber = z.union([z.number().int().min(0), z.string().regex(/^(0|[1-9][0-9]{0,19})$/, "a decimal block number")]);
+const backoff = (defaults: { retries: number; baseDelayMs: number; maxDelayMs: number }) =>
+  z
+    .strictObject({
+      retries: z.number().int().min(0).max(20).default(defaults.retries),
+      baseDelayMs: z.number().int().min(1).max(60_000).default(defaults.baseDelayMs),
+      maxDelayMs: z.number().int().min(1).max(600_000).default(defaults.maxDelayMs),
+    })
+    .default(defaults);
+
+export const RelayerConfigSchema = z.strictObject({
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  chain: z.strictObject({
+    rpcUrl: z.string().url(),
+    chainId: z.number().int().positive(),
+    /** Act only on logs at least this many blocks below the head. */
+    confirmations: z.number().int().min(0).max(1_000).default(2),
+    /** Keep block hashes this many blocks below the head to detect reorgs (must be >= confirmations). */
+    finalityDepth: z.number().int().min(1).max(100_000).default(64),
+    pollIntervalMs: z.number().int().min(10).max(600_000).default(1_000),
+    /** Where to start when the store has no cursor yet (the deployment block). */
+    startBlock: blockNumber.default(0),
+    /** Blocks per eth_getLogs call; backfill after downtime proceeds in ranges of this size. */
+    maxBlockRange: z.number().int().min(1).max(100_000).default(1_000),
+    /** Ranges read per poll, so one poll stays bounded however far behind the cursor is. */
+    maxRangesPerPoll: z.number().int().min(1).max(1_000).default(10),
+    rpcTimeoutMs: z.number().int().min(10).max(600_000).default(10_000),
+    rpcRetry: backoff({ retries: 3, baseDelayMs: 200, maxDelayMs: 5_000 }),
+    /** Registry facts (clauses, nodes, allowlists, tenancy) are re-read at most this often; 0 = every time. */
+    registryCacheMs: z.number().int().min(0).max(600_000).default(1_000),
+    /** Chain time (latest block timestamp) is re-read at most this often; 0 = every time. */
+    chainTimeCacheMs: z.number().int().min(0).max(60_000).default(250),
+  }),
+  contracts: z.strictObject({
+    jobRouter: address,
+    nodeRegistry: address,
+    clauseRegistry: address,
+    rollupAnchor: address,
+    jurisdictionRegistry: address,
+    disputeResolver: address.optional(),
+  }),
+  scheduler: z
+    .strictObject({
+      /** Name of the environment variable holding the scheduler's 32-byte private key (hex). Never the key itself. */
+      keyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]{0,63}$/, "an environment variable name").default("NSF_SCHEDULER_KEY"),
+    })
+    .default({ keyEnv: "NSF_SCHEDULER_KEY" }),
+  /** Executor nodes this relayer dispatches to; each is checked against NodeRegistry on every selection. */
+  nodes: z.array(z.strictObject({ url: z.string().url(), enclaveKey: address })).min(1),
+  dispatch: z
+    .strictObject({
+      /** Per attempt: a node that has not answered by then is timed out and replaced (a late reply is recorded, not counted). */
+      timeoutMs: z.number().int().min(10).max(600_000).default(10_000),
+      /** After a timeout, a reply is still awaited this long and recorded as late (never counted); default: timeoutMs. */
+      lateGraceMs: z.number().int().min(0).max(600_000).optional(),
+      /** Job token lifetime (chain time), capped by the job's deadline. */
+      tokenTtlSeconds: z.number().int().min(1).max(86_400).default(600),
+      /** Jobs dispatched concurrently. */
+      concurrency: z.number().int().min(1).max(10_000).default(64),
+      /** Dispatches per job across all nodes, retries included. */
+      maxAttemptsPerJob: z.number().int().min(1).max(1_000).default(12),
+      /** Retries of one node for retryable errors (timeouts, 503s) before falling back to another. */
+      retry: backoff({ retries: 1, baseDelayMs: 250, maxDelayMs: 5_000 }),
+      /** Tolerated difference between a node's chain-time reading and ours. */
+      maxClockSkewSeconds: z.number().int().min(0).max(3_600).default(120),
+    })
+    .default({ timeoutMs: 10_000, tokenTtlSeconds: 600, concurrency: 64, maxAttemptsPerJob: 12, retry: { retries: 1, baseDelayMs: 250, maxDelayMs: 5_000 }, maxClockSkewSeconds: 120 }),
+  inputs: z
+    .strictObject({
+      /** Directory of DAO/simulation input documents, one `<inputCommitment>.json` each (nsf.input-document/1). */
+      directory: z.string().min(1).optional(),
+      /** A job whose input document is missing waits this long (chain time from its block) and then fails. */
+      waitSeconds: z.number().int().min(0).max(30 * 86_400).default(600),
+      /** How sensor jobs fill the clause's inputs: the feed answer into `answerInput`, the DAO's standing values for the rest. */
+      sensorBindings: z
+        .array(
+          z.strictObject({
+            clause: z.string(),
+            /** Both or neither: a binding for one tenant, or for every tenant of the clause. */
+            dao: address.optional(),
+            jurisdiction: z.string().regex(/^[A-Z]{3}$/, "ISO 3166-1 alpha-3").optional(),
+            answerInput: SensorBindingSchema.shape.answerInput,
+            values: SensorBindingSchema.shape.values,
+          }),
+        )
+        .default([]),
+    })
+    .default({ waitSeconds: 600, sensorBindings: [] }),
+  database: z.strictObject({ file: z.string().min(1) }),
+});
+
+export type RelayerConfigInput = z.input<typeof RelayerConfigSchema>;
+
+/** A value that must never reach a log line or an error message. */
+export type Secret<T> = { reveal(): T; toJSON(): string; toString(): string };
+
+export function secret<T>(value: T): Secret<T> {
+  const redacted = "[redacted]";
+  const box = { reveal: () => value, toJSON: () => redacted, toString: () => redacted };
+  Object.defineProperty(box, Symbol.for("nodejs.util.inspect.custom"), { value: () => redacted });
+  return Object.freeze(box);
+}
+
+export type ResolvedSensorBinding = SensorBinding & { clauseId: Hex; tenantId: Hex | undefined };
+
+export type RelayerConfig = Readonly<{
+  logLevel: z.infer<typeof RelayerConfigSchema>["logLevel"];
+  chain: Readonly<{
+    rpcUrl: string;
+    chainId: bigint;
+    confirmations: number;
+    finalityDepth: number;
+    pollIntervalMs: number;
+    startBlock: bigint;
+    maxBlockRange: number;
+    maxRangesPerPoll: number;
+    rpcTimeoutMs: number;
+    rpcRetry: Readonly<{ retries: number; baseDelayMs: number; maxDelayMs: number }>;
+    registryCacheMs: number;
+    chainTimeCacheMs: number;
+  }>;
+  contracts: Readonly<{ jobRouter: Address; nodeRegistry: Address; clauseRegistry: Address; rollupAnchor: Address; jurisdictionRegistry: Address; disputeResolver: Address | undefined }>;
+  scheduler: Readonly<{ keyEnv: string; key: Secret<Hex> }>;
+  nodes: readonly Readonly<{ url: string; enclaveKey: Address }>[];
+  dispatch: Readonly<{
+    timeoutMs: number;
+    lateGraceMs: number;
+    tokenTtlSeconds: number;
+    concurrency: number;
+    maxAttemptsPerJob: number;
+    retry: Readonly<{ retries: number; baseDelayMs: number; maxDelayMs: number }>;
+    maxClockSkewSeconds: number;
+  }>;
+  inputs: Readonly<{ directory: string | undefined; waitSeconds: number; sensorBindings: readonly ResolvedSensorBinding[] }>;
+  database: Readonly<{ file: string }>;
+}>;
+
+function invalid(path: string, message: string): RelayerError {
+  return new RelayerError("CONFIG_INVALID", `${path}: ${message}`);
+}
+
+/**
+ * Validates and resolves. Every schema problem is reported at once as NSF_CONFIG_INVALID with its zod path
+ * (e.g. `chain.rpcUrl: Invalid URL`); `env` supplies the scheduler key (the variable `scheduler.keyEnv` names).
+ */
+export function resolveRelayerConfig(input: unknown, env: Readonly<Record<string, string | undefined>> = {}): RelayerConfig {
+  const result = RelayerConfigSchema.safeParse(input);
+  if (!result.success) {
+    throw new RelayerError("CONFIG_INVALID", result.error.issues.map((i) => `${i.path.join(".") || "(config)"}: ${i.message}`).join("; "));
+  }
+  const c = result.data;
+  if (c.chain.finalityDepth < c.chain.confirmations) {
+    throw invalid("chain.finalityDepth", `${c.chain.finalityDepth} is below chain.confirmations (${c.chain.confirmations}); reorgs inside the confirmation window could not be detected`);
+  }
+  const keys = new Set<string>();
+  for (const [i, node] of c.nodes.entries()) {
+    if (keys.has(node.enclaveKey)) throw invalid(`nodes.${i}.enclaveKey`, `${node.enclaveKey} is listed twice`);
+    keys.add(node.enclaveKey);
+  }
+  const rawKey = env[c.scheduler.keyEnv];
+  if (rawKey === undefined || rawKey === "") throw invalid("scheduler.keyEnv", `environment variable ${c.scheduler.keyEnv} is not set (it must hold the scheduler's private key)`);
+  if (!/^0x[0-9a-fA-F]{64}$/.test(rawKey.trim())) throw invalid("scheduler.keyEnv", `environment variable ${c.scheduler.keyEnv} is not a 32-byte hex private key`);
+
+  const sensorBindings: ResolvedSensorBinding[] = c.inputs.sensorBindings.map((b, i) => {
+    let clauseId: Hex;
+    try {
+      clauseId = clauseIdOf(b.clause);
+    } catch {
+      throw invalid(`inputs.sensorBindings.${i}.clause`, `not a clause id: ${JSON.stringify(b.clause).slice(0, 80)}`);
+    }
+    if ((b.dao === undefined) !== (b.jurisdiction === undefined)) throw invalid(`inputs.sensorBindings.${i}`, "give both dao and jurisdiction, or neither");
+    if (b.answerInput in b.values) throw invalid(`inputs.sensorBindings.${i}.values`, `${b.answerInput} is filled by the feed answer`);
+    return { answerInput: b.answerInput, values: { ...b.values }, clauseId, tenantId: b.dao && b.jurisdiction ? tenantIdOf(b.dao, b.jurisdiction) : undefined };
+  });
+
+  return deepFreeze({
+    logLevel: c.logLevel,
+    chain: { ...c.chain, chainId: BigInt(c.chain.chainId), startBlock: BigInt(c.chain.startBlock), rpcRetry: { ...c.chain.rpcRetry } },
+    contracts: { ...c.contracts, disputeResolver: c.contracts.disputeResolver },
+    scheduler: { keyEnv: c.scheduler.keyEnv, key: secret(rawKey.trim().toLowerCase() as Hex) },
+    nodes: c.nodes.map((n) => ({ url: n.url, enclaveKey: n.enclaveKey })),
+    dispatch: { ...c.dispatch, lateGraceMs: c.dispatch.lateGraceMs ?? c.dispatch.timeoutMs, retry: { ...c.dispatch.retry } },
+    inputs: { directory: c.inputs.directory, waitSeconds: c.inputs.waitSeconds, sensorBindings },
+    database: { file: c.database.file },
+  } satisfies RelayerConfig);
+}
+
+/** Environment variables that override the file (`NSF_RELAYER_*`), read here and nowhere else. */
+export const RELAYER_ENV = {
+  rpcUrl: "NSF_RELAYER_RPC_URL",
+  database: "NSF_RELAYER_DATABASE",
+  logLevel: "NSF_RELAYER_LOG_LEVEL",
+} as const;
+
+/** File, then environment; `env` defaults to the process environment (the only place it is read). */
+export async function loadRelayerConfig(options: { file?: string; input?: RelayerConfigInput; env?: Readonly<Record<string, string | undefined>> } = {}): Promise<RelayerConfig> {
+  let base: Record<string, unknown> = { ...(options.input ?? {}) };
+  if (options.file) {
+    try {
+      base = { ...base, ...(JSON.parse(await readFile(options.file, "utf8")) as Record<string, unknown>) };
+    } catch (cause) {
+      throw new RelayerError("CONFIG_INVALID", `(file): cannot read ${options.file} as JSON`, { cause });
+    }
+  }
+  const env = options.env ?? process.env;
+  const chain = (base.chain ?? {}) as Record<string, unknown>;
+  const database = (base.database ?? {}) as Record<string, unknown>;
+  if (env[RELAYER_ENV.rpcUrl]) base.chain = { ...chain, rpcUrl: env[RELAYER_ENV.rpcUrl] };
+  if (env[RELAYER_ENV.database]) base.database = { ...database, file: env[RELAYER_ENV.database] };
+  if (env[RELAYER_ENV.logLevel]) base.logLevel = env[RELAYER_ENV.logLevel];
+  return resolveRelayerConfig(base, env);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
