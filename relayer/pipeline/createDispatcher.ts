@@ -1,0 +1,597 @@
+import { getAddress, type Address, type Hex, type LocalAccount } from "viem";
+import type { Common } from "../common/Common.js";
+import type { RegistryReader } from "../chain/RegistryReader.js";
+import { defaultSleep } from "../chain/rpcCall.js";
+import { cacFromJson } from "../core/cac/cacJson.js";
+import { tally, type CountedCac, type Tally } from "../core/agreement/tally.js";
+import { verifyCacReply, type RecoverSigner, type VerifiedCac } from "../core/agreement/verifyCac.js";
+import { NsfError } from "../core/errors/NsfError.js";
+import { RelayerError, type RelayerErrorKind } from "../core/errors/RelayerError.js";
+import type { JobToken } from "../core/formats/eip712.js";
+import { PolicyFlag } from "../core/formats/enums.js";
+import { bytes3ToJurisdiction, runtimeHashOf } from "../core/formats/ids.js";
+import { isTerminal, JobState } from "../core/jobs/jobStateMachine.js";
+import type { AgreedCac, AgreedResult, ResultSink } from "../core/results/AgreedResult.js";
+import { backoffDelayMs, type BackoffPolicy } from "../core/retry/backoff.js";
+import { eligibleCount, quorumImpossibleMessage, selectNodes, type Selection } from "../core/scheduling/selectNodes.js";
+import type { ClauseFacts, NodeFacts } from "../core/scheduling/types.js";
+import { buildJobRequest } from "../executor/client/buildJobRequest.js";
+import type { TenantPayloadKey } from "../executor/enclave/EnclaveRuntime.js";
+import { verifyTenantPayloadKey } from "../executor/enclave/tenantPayloadKeys.js";
+import { ExecutorError } from "../executor/errors/ExecutorError.js";
+import { AttemptStatus, type JobRecord, type JobStore } from "../store/jobStore.js";
+import type { NodeEndpoint, NodeTransport } from "./NodeTransport.js";
+import type { RelayerMetrics } from "./relayerMetrics.js";
+
+export type DispatchConfig = {
+  /** Per attempt; then the attempt is timed out and a fallback dispatched. */
+  timeoutMs: number;
+  /** How long after the timeout a reply is still awaited (and recorded as late) before the request is aborted. */
+  lateGraceMs?: number;
+  tokenTtlSeconds: number;
+  concurrency: number;
+  maxAttemptsPerJob: number;
+  /** Retries of one node for retryable errors before it is given up on for the job. */
+  retry: BackoffPolicy;
+  maxClockSkewSeconds: number;
+  /** Chain time is read at most this often (ms); 0 reads it every time. */
+  chainTimeCacheMs?: number;
+};
+
+export type DispatcherParameters = {
+  common: Common;
+  store: JobStore;
+  reader: RegistryReader;
+  transport: NodeTransport;
+  sink: ResultSink;
+  metrics: RelayerMetrics;
+  /** A NodeRegistry scheduler key: signs every job token (EIP-712, domain NSF JobRouter). */
+  scheduler: LocalAccount;
+  deployments: { chainId: bigint; jobRouter: Address; nodeRegistry: Address; rollupAnchor: Address };
+  nodes: readonly NodeEndpoint[];
+  config: DispatchConfig;
+  runtime?: { sleep?: (ms: number, signal?: AbortSignal) => Promise<void>; random?: () => number; recover?: RecoverSigner };
+};
+
+export type Dispatcher = {
+  /** Starts drivers for resolved jobs and unfinished dispatched ones, up to the concurrency. Returns how many. */
+  step(): number;
+  /** Resolves when no driver and no attempt is running. */
+  idle(): Promise<void>;
+  /** Jobs being driven now. */
+  running(): number;
+  /** After a restart: attempts the previous process left open can no longer be answered. */
+  recover(): number;
+  /** Aborts in-flight requests (their attempts stay open for the next start to abandon) and waits. */
+  stop(): Promise<void>;
+};
+
+/** What one job's driver remembers between loop turns (and driver restarts) in this process. */
+type JobContext = {
+  inflight: Map<number, Address>;
+  /** Given up on for this job: refused, invalid reply, or out of retries. */
+  excluded: Set<Address>;
+  retries: Map<Address, number>;
+  /** Wall-clock ms before which a node is not retried (backoff after a retryable failure). */
+  notBefore: Map<Address, number>;
+  verified: Map<Address, VerifiedCac>;
+  firstDispatchMs: number | undefined;
+  wake: (() => void) | undefined;
+};
+
+const REPLY_ERRORS: ReadonlySet<RelayerErrorKind> = new Set([
+  "NODE_REPLY_MALFORMED",
+  "CAC_INVALID",
+  "CAC_WRONG_SIGNER",
+  "CAC_WRONG_DOMAIN",
+  "CAC_OTHER_JOB",
+  "CAC_FIELD_MISMATCH",
+  "CAC_ATTEMPT_MISMATCH",
+  "CAC_RUNTIME_MISMATCH",
+  "CAC_SIGNER_NOT_ACTIVE",
+  "CAC_SIGNER_NOT_ELIGIBLE",
+  "CAC_TIMESTAMP_INVALID",
+  "CAC_DUPLICATE_SIGNER",
+]);
+
+/**
+ * resolved → dispatched(n) → agreed | disputed | failed | expired (DESIGN.md §3.4–3.7).
+ *
+ * One driver per job: select nodes (pure `selectNodes`, reasons recorded), persist the attempt, then sign the
+ * job token and seal the inputs (`buildJobRequest`) and send; verify every reply (`verifyCacReply`) and record it,
+ * valid or not; tally (pure `tally`) until k CACs agree, the executors disagree beyond repair, or no quorum can
+ * be reached. Timeouts and retryable failures retry the same node after a jittered backoff, up to
+ * `retry.retries`; anything else falls back to the next-best node. Every dispatch is a new attempt number.
+ * On agreement the result goes to `ResultSink.submit` (idempotent) and only then is the job marked agreed, so a
+ * crash in between re-delivers the same result rather than losing it.
+ */
+export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
+  const { store, reader, transport, sink, metrics, scheduler, deployments, config } = parameters;
+  const logger = parameters.common.logger.child({ component: "dispatcher" });
+  const sleep = parameters.runtime?.sleep ?? defaultSleep;
+  const random = parameters.runtime?.random ?? Math.random;
+  const recover = parameters.runtime?.recover;
+  const lateGraceMs = config.lateGraceMs ?? config.timeoutMs;
+  const endpoints = new Map(parameters.nodes.map((n) => [getAddress(n.enclaveKey), { enclaveKey: getAddress(n.enclaveKey), url: n.url }]));
+  const router = { chainId: deployments.chainId, address: deployments.jobRouter };
+  const anchor = { chainId: deployments.chainId, address: deployments.rollupAnchor };
+  const stopController = new AbortController();
+  const shutdown = AbortSignal.any([stopController.signal, parameters.common.shutdown]);
+
+  const drivers = new Map<Hex, Promise<void>>();
+  const attempts = new Set<Promise<void>>();
+  const contexts = new Map<Hex, JobContext>();
+  const payloadKeys = new Map<string, Promise<TenantPayloadKey>>();
+  let idleWaiters: (() => void)[] = [];
+
+  const chainTimeCacheMs = config.chainTimeCacheMs ?? 250;
+  let chainTimeCache: { at: number; value: Promise<bigint> } | undefined;
+  const chainTime = (): Promise<bigint> => {
+    if (chainTimeCacheMs > 0 && chainTimeCache && Date.now() - chainTimeCache.at < chainTimeCacheMs) return chainTimeCache.value;
+    const value = reader.chainTime();
+    chainTimeCache = { at: Date.now(), value };
+    value.catch(() => (chainTimeCache = undefined));
+    return value;
+  };
+
+  const notifyIdle = () => {
+    if (drivers.size === 0 && attempts.size === 0) {
+      const waiters = idleWaiters;
+      idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  };
+
+  function contextOf(jobId: Hex): JobContext {
+    let ctx = contexts.get(jobId);
+    if (!ctx) {
+      ctx = { inflight: new Map(), excluded: new Set(), retries: new Map(), notBefore: new Map(), verified: new Map(), firstDispatchMs: undefined, wake: undefined };
+      // Rebuild what matters from the store (a restart, or a job dispatched before this process).
+      for (const a of store.attemptsOf(jobId)) {
+        const node = getAddress(a.node);
+        if (a.status === AttemptStatus.Succeeded) ctx.excluded.add(node);
+        else if (a.status === AttemptStatus.Failed && a.errorCode && !isRetryableCode(a.errorCode)) ctx.excluded.add(node);
+        else if (a.status === AttemptStatus.Failed || a.status === AttemptStatus.TimedOut) ctx.retries.set(node, (ctx.retries.get(node) ?? 0) + 1);
+      }
+      for (const [node, count] of ctx.retries) if (count > config.retry.retries) ctx.excluded.add(node);
+      contexts.set(jobId, ctx);
+    }
+    return ctx;
+  }
+
+  async function nodeFacts(): Promise<Map<Address, NodeFacts | undefined>> {
+    const entries = await Promise.all([...endpoints.keys()].map(async (k) => [k, await reader.getNode(k)] as const));
+    return new Map(entries);
+  }
+
+  async function allowlists(facts: Iterable<NodeFacts | undefined>) {
+    const measurements = new Map<string, boolean>();
+    const teeTypes = new Map<number, boolean>();
+    await Promise.all(
+      [...facts].flatMap((f) =>
+        f
+          ? [
+              reader.isMeasurementAllowed(f.measurement).then((ok) => measurements.set(f.measurement.toLowerCase(), ok)),
+              reader.isTeeTypeAllowed(f.teeType).then((ok) => teeTypes.set(f.teeType, ok)),
+            ]
+          : [],
+      ),
+    );
+    return { measurementAllowed: (m: Hex) => measurements.get(m.toLowerCase()) === true, teeTypeAllowed: (t: number) => teeTypes.get(t) === true };
+  }
+
+  function noteFailure(ctx: JobContext, node: Address, error: NsfError): void {
+    if (!error.retryable) {
+      ctx.excluded.add(node);
+      return;
+    }
+    const retries = (ctx.retries.get(node) ?? 0) + 1;
+    ctx.retries.set(node, retries);
+    if (retries > config.retry.retries) ctx.excluded.add(node);
+    else ctx.notBefore.set(node, Date.now() + backoffDelayMs(config.retry, retries - 1, random()));
+  }
+
+  function payloadKeyFor(endpoint: NodeEndpoint, tenantId: Hex, signal: AbortSignal): Promise<TenantPayloadKey> {
+    const key = `${endpoint.enclaveKey}:${tenantId}`;
+    let cached = payloadKeys.get(key);
+    if (!cached) {
+      cached = (async () => {
+        const k = await transport.payloadKey(endpoint, tenantId, signal);
+        const binding = { chainId: deployments.chainId, nodeRegistry: deployments.nodeRegistry, enclaveKey: endpoint.enclaveKey };
+        if (k.tenantId.toLowerCase() !== tenantId.toLowerCase() || !(await verifyTenantPayloadKey(k, binding))) {
+          throw new RelayerError("NODE_PAYLOAD_KEY_INVALID", `node ${endpoint.enclaveKey}, tenant ${tenantId}`);
+        }
+        return k;
+      })();
+      payloadKeys.set(key, cached);
+      cached.catch(() => payloadKeys.delete(key));
+    }
+    return cached;
+  }
+
+  function typed(error: unknown): NsfError {
+    if (error instanceof NsfError && !(error instanceof ExecutorError)) return error;
+    if (error instanceof ExecutorError && error.kind === "PAYLOAD_KEY_UNCERTIFIED") return new RelayerError("NODE_PAYLOAD_KEY_INVALID", error.details, { cause: error });
+    return new RelayerError("NODE_UNREACHABLE", error instanceof Error ? `${error.name}: ${error.message}` : "unexpected failure", { cause: error });
+  }
+
+  /**
+   * One dispatch, already persisted by the caller. `settled` resolves at the reply or at the timeout, whichever
+   * comes first (the driver moves on); `done` when the reply, late or not, has been recorded too.
+   */
+  function runAttempt(job: JobRecord, clause: ClauseFacts, facts: NodeFacts, token: JobToken, dispatchedAt: bigint, ctx: JobContext): { settled: Promise<void>; done: Promise<void> } {
+    const node = getAddress(token.executor);
+    const endpoint = endpoints.get(node)!;
+    const log = logger.child({ tenant: job.tenantId, job: job.jobId, attempt: token.attempt, node });
+    const controller = new AbortController();
+    const signal = AbortSignal.any([controller.signal, shutdown]);
+    let timedOut = false;
+    let graceTimer: NodeJS.Timeout | undefined;
+
+    let done: Promise<void> = Promise.resolve();
+    const settled = new Promise<void>((settle) => {
+      const timer = setTimeout(() => {
+        timedOut = true;
+        const error = new RelayerError("NODE_TIMEOUT", `no reply within ${config.timeoutMs} ms`);
+        if (store.closeAttempt(job.jobId, token.attempt, AttemptStatus.TimedOut, { code: error.code, detail: error.details })) {
+          noteFailure(ctx, node, error);
+          metrics.attempts.inc({ outcome: "timed_out", node });
+          log.warn({ code: error.code }, "attempt timed out; falling back");
+        }
+        settle();
+        graceTimer = setTimeout(() => controller.abort(new RelayerError("NODE_TIMEOUT", "late grace period over")), lateGraceMs);
+      }, config.timeoutMs);
+
+      done = (async () => {
+        let reply: unknown;
+        let replied = false;
+        try {
+          const key = await payloadKeyFor(endpoint, job.tenantId, signal);
+          const body = await buildJobRequest({ scheduler, router, token, bundle: job.inputBundle as unknown as Record<string, unknown>, payloadKey: key, nodeRegistry: deployments.nodeRegistry });
+          reply = await transport.execute(endpoint, body, signal);
+          replied = true;
+          const now = await chainTime();
+          const inCountry = (clause.policyFlags & PolicyFlag.InCountry) !== 0;
+          const verified = await verifyCacReply(
+            reply,
+            {
+              anchor,
+              jobId: job.jobId,
+              clauseId: job.clauseId,
+              clauseVersion: clause.version,
+              codeHash: clause.codeHash,
+              tenantId: job.tenantId,
+              inputHash: job.inputHash!,
+              configDigest: clause.configDigest,
+              attempt: token.attempt,
+              node: {
+                enclaveKey: node,
+                runtimeHash: runtimeHashOf(facts.teeType, facts.measurement, node, facts.attestationId),
+                status: facts.status,
+                activeSince: facts.activeSince,
+                attestedUntil: facts.attestedUntil,
+                jurisdiction: facts.jurisdiction,
+              },
+              ...(inCountry ? { requiredJurisdiction: job.jurisdiction } : {}),
+              dispatchedAt,
+              chainTime: now > dispatchedAt ? now : dispatchedAt,
+              maxClockSkewSeconds: BigInt(config.maxClockSkewSeconds),
+            },
+            recover,
+          );
+          const record = {
+            jobId: job.jobId,
+            attempt: token.attempt,
+            node,
+            signer: verified.signer,
+            outputHash: verified.cac.outputHash,
+            digest: verified.digest,
+            signature: verified.signature,
+            reply: JSON.stringify({ cac: verified.json, signature: verified.signature }),
+          };
+          if (timedOut) {
+            const late = new RelayerError("CAC_LATE", `valid CAC arrived after the ${config.timeoutMs} ms timeout`);
+            store.transaction(() => {
+              store.recordCac({ ...record, valid: false, code: late.code, reason: late.details });
+              store.closeAttempt(job.jobId, token.attempt, AttemptStatus.Late, { code: late.code, detail: late.details });
+            });
+            metrics.cacsRejected.inc({ code: late.code, node });
+            log.warn({ code: late.code, outputHash: verified.cac.outputHash }, "late CAC recorded, not counted");
+            return;
+          }
+          const counted = store.transaction(() => {
+            if (store.validCacs(job.jobId).some((c) => c.signer && getAddress(c.signer) === verified.signer)) {
+              const dup = new RelayerError("CAC_DUPLICATE_SIGNER", `signer ${verified.signer} already counted for this job`);
+              store.recordCac({ ...record, valid: false, code: dup.code, reason: dup.details });
+              store.closeAttempt(job.jobId, token.attempt, AttemptStatus.Failed, { code: dup.code, detail: dup.details });
+              return false;
+            }
+            store.recordCac({ ...record, valid: true, code: undefined, reason: undefined });
+            store.closeAttempt(job.jobId, token.attempt, AttemptStatus.Succeeded);
+            return true;
+          });
+          if (counted) {
+            ctx.verified.set(verified.signer, verified);
+            ctx.excluded.add(node);
+            metrics.attempts.inc({ outcome: "succeeded", node });
+            log.info({ outputHash: verified.cac.outputHash }, "CAC verified");
+          } else {
+            ctx.excluded.add(node);
+          }
+        } catch (raw) {
+          if (shutdown.aborted && !timedOut) return; // the attempt stays open: the next start abandons it
+          const error = typed(raw);
+          const replyError = error instanceof RelayerError && REPLY_ERRORS.has(error.kind);
+          if (replyError || replied) {
+            store.transaction(() => {
+              store.recordCac({
+                jobId: job.jobId,
+                attempt: token.attempt,
+                node,
+                valid: false,
+                code: error.code,
+                reason: error.details ?? error.shortMessage,
+                signer: undefined,
+                outputHash: undefined,
+                digest: undefined,
+                signature: undefined,
+                reply: safeJson(reply),
+              });
+              if (timedOut) store.closeAttempt(job.jobId, token.attempt, AttemptStatus.Late, { code: error.code, detail: error.details });
+            });
+            metrics.cacsRejected.inc({ code: error.code, node });
+          }
+          if (timedOut) {
+            if (replied) log.warn({ code: error.code, details: error.details }, "late reply rejected");
+            return;
+          }
+          if (store.closeAttempt(job.jobId, token.attempt, AttemptStatus.Failed, { code: error.code, detail: error.details ?? error.shortMessage })) {
+            noteFailure(ctx, node, error);
+            metrics.attempts.inc({ outcome: "failed", node });
+          }
+          log.warn({ code: error.code, details: error.details, retryable: error.retryable }, replyError ? "node reply rejected; not counted" : "attempt failed");
+        } finally {
+          clearTimeout(timer);
+          clearTimeout(graceTimer);
+          settle();
+        }
+      })();
+    });
+    return { settled, done };
+  }
+
+  function dispatch(job: JobRecord, clause: ClauseFacts, facts: NodeFacts, now: bigint, ctx: JobContext, selection: Selection | undefined): JobRecord {
+    const node = getAddress(facts.enclaveKey);
+    const attempt = job.attempt + 1;
+    const ttlEnd = now + BigInt(config.tokenTtlSeconds);
+    const expiresAt = ttlEnd < job.deadline ? ttlEnd : job.deadline;
+    // Persist before the side effect: the attempt row exists before the token is signed and sent.
+    const updated = store.openAttempt({ jobId: job.jobId, attempt, node, dispatchedAt: now, expiresAt, ...(selection ? { selection: selection.assessments } : {}) });
+    metrics.jobTransitions.inc({ state: JobState.Dispatched, tenant: job.tenantId });
+    metrics.attempts.inc({ outcome: "dispatched", node });
+    ctx.firstDispatchMs ??= Date.now();
+    const token: JobToken = {
+      jobId: job.jobId,
+      clauseId: job.clauseId,
+      clauseVersion: clause.version,
+      codeHash: clause.codeHash,
+      tenantId: job.tenantId,
+      executor: node,
+      attempt,
+      inputHash: job.inputHash!,
+      triggerType: job.triggerType,
+      expiresAt,
+    };
+    ctx.inflight.set(attempt, node);
+    const { settled, done } = runAttempt(updated, clause, facts, token, now, ctx);
+    void settled.then(() => {
+      ctx.inflight.delete(attempt);
+      ctx.wake?.();
+    });
+    attempts.add(done);
+    void done.finally(() => {
+      attempts.delete(done);
+      notifyIdle();
+    });
+    return updated;
+  }
+
+  async function deliver(job: JobRecord, clause: ClauseFacts, decision: Extract<Tally, { kind: "agreed" }>, now: bigint, ctx: JobContext): Promise<void> {
+    const rows = store.validCacs(job.jobId).filter((r) => r.outputHash === decision.outputHash && r.signer !== undefined);
+    const cacs: AgreedCac[] = rows.map((r) => {
+      const signer = getAddress(r.signer!);
+      const known = ctx.verified.get(signer);
+      if (known) return { signer, cac: known.cac, digest: known.digest, signature: known.signature, json: known.json as unknown as Record<string, unknown> };
+      const stored = JSON.parse(r.reply!) as { cac: Record<string, unknown>; signature: Hex };
+      const parsed = cacFromJson(stored.cac);
+      return { signer, cac: parsed.cac, digest: parsed.digest, signature: stored.signature, json: stored.cac };
+    });
+    cacs.sort((a, b) => (BigInt(a.signer) < BigInt(b.signer) ? -1 : 1));
+    const first = cacs[0]!.json as { clause_id: string; outputs: { encoded: Hex } };
+    const result: AgreedResult = {
+      jobId: job.jobId,
+      clauseId: job.clauseId,
+      clauseRef: first.clause_id,
+      tenantId: job.tenantId,
+      dao: getAddress(job.dao),
+      jurisdiction: bytes3ToJurisdiction(job.jurisdiction),
+      inputHash: job.inputHash!,
+      outputHash: decision.outputHash,
+      output: first.outputs.encoded,
+      inputBundle: job.inputBundle,
+      cacs,
+      agreedAt: now,
+    };
+    await sink.submit(result);
+    store.applyTransition(job.jobId, { type: "agree", outputHash: decision.outputHash }, {
+      patch: { outputHash: decision.outputHash },
+      audit: { chainTime: now, detail: { output_hash: decision.outputHash, signers: decision.signers, dissent: decision.dissent, k: clause.quorumK } },
+    });
+    metrics.jobTransitions.inc({ state: JobState.Agreed, tenant: job.tenantId });
+    if (ctx.firstDispatchMs !== undefined) metrics.agreementSeconds.observe((Date.now() - ctx.firstDispatchMs) / 1000);
+    const log = logger.child({ tenant: job.tenantId, job: job.jobId });
+    if (decision.dissent.length > 0) log.warn({ alert: "dissent", dissent: decision.dissent }, "agreed despite dissenting CACs; kept as dispute evidence");
+    log.info({ outputHash: decision.outputHash, signers: decision.signers }, "job agreed; result delivered");
+  }
+
+  function finish(job: JobRecord, kind: "fail" | "dispute" | "expire", code: string, reason: string, now: bigint, detail: Record<string, unknown> = {}, selection?: Selection): void {
+    const event = kind === "fail" ? ({ type: "fail", code, reason } as const) : kind === "dispute" ? ({ type: "dispute", reason } as const) : ({ type: "expire", reason } as const);
+    store.applyTransition(job.jobId, event, {
+      patch: { outcome: { code, reason }, ...(selection ? { selection: selection.assessments } : {}) },
+      audit: { chainTime: now, code, detail: { reason, ...detail } },
+    });
+    const state = kind === "fail" ? JobState.Failed : kind === "dispute" ? JobState.Disputed : JobState.Expired;
+    metrics.jobTransitions.inc({ state, tenant: job.tenantId });
+    logger.child({ tenant: job.tenantId, job: job.jobId }).warn({ code, reason, ...(kind === "dispute" ? { alert: "dispute" } : {}) }, `job ${state}`);
+  }
+
+  async function drive(jobId: Hex): Promise<void> {
+    const ctx = contextOf(jobId);
+    while (!shutdown.aborted) {
+      const job = store.getJob(jobId);
+      if (!job || isTerminal(job.state)) break;
+      const clause = await reader.getClause(job.clauseId);
+      const now = await chainTime();
+      if (shutdown.aborted || isTerminal(store.getJob(jobId)?.state ?? JobState.Reorged)) break;
+      if (!clause) {
+        finish(job, "fail", new RelayerError("GOV_CLAUSE_UNKNOWN").code, `clause ${job.clauseId} is no longer registered`, now);
+        break;
+      }
+      if (now > job.deadline) {
+        finish(job, "expire", new RelayerError("JOB_EXPIRED").code, `deadline ${job.deadline} passed (chain time ${now}) before agreement`, now);
+        break;
+      }
+      const valid: CountedCac[] = store.validCacs(jobId).flatMap((c) => (c.signer && c.outputHash ? [{ signer: getAddress(c.signer), outputHash: c.outputHash }] : []));
+      const facts = await nodeFacts();
+      const lists = await allowlists(facts.values());
+      const inflightNodes = new Set(ctx.inflight.values());
+      const wallNow = Date.now();
+      const waitingNodes = new Set([...ctx.notBefore].filter(([node, t]) => t > wallNow && !ctx.excluded.has(node)).map(([node]) => node));
+      const selection = selectNodes({
+        candidates: [...facts].map(([enclaveKey, f]) => ({ enclaveKey, facts: f })),
+        clause,
+        jurisdiction: job.jurisdiction,
+        chainTime: now,
+        ...lists,
+        loads: store.nodeLoads(),
+        exclude: new Set([...ctx.excluded, ...inflightNodes, ...waitingNodes, ...valid.map((c) => c.signer)]),
+        count: clause.quorumK,
+      });
+      const backingOff = selection.assessments.filter((a) => a.eligible && waitingNodes.has(a.enclaveKey)).length;
+      const budget = Math.max(0, config.maxAttemptsPerJob - job.attempt);
+      const untried = Math.min(budget, selection.eligible.length + backingOff);
+      const decision = tally({ cacs: valid, k: clause.quorumK, inFlight: ctx.inflight.size, untried });
+
+      switch (decision.kind) {
+        case "agreed":
+          await deliver(job, clause, decision, now, ctx);
+          return;
+        case "disputed":
+          finish(job, "dispute", new RelayerError("DISAGREEMENT").code, decision.reason, now, { groups: decision.groups });
+          return;
+        case "unreachable": {
+          const eligible = eligibleCount(selection);
+          const inCountry = (clause.policyFlags & PolicyFlag.InCountry) !== 0;
+          if (job.attempt === 0 && eligible < clause.quorumK) {
+            const message = quorumImpossibleMessage(eligible, clause.quorumK, job.jurisdiction, inCountry);
+            finish(job, "fail", new RelayerError("QUORUM_IMPOSSIBLE").code, message, now, { eligible, k: clause.quorumK }, selection);
+          } else if (budget === 0) {
+            finish(job, "fail", new RelayerError("ATTEMPTS_EXHAUSTED").code, `${job.attempt} attempts used (dispatch.maxAttemptsPerJob = ${config.maxAttemptsPerJob}); ${decision.reason}`, now);
+          } else {
+            finish(job, "fail", new RelayerError("QUORUM_UNREACHABLE").code, decision.reason, now, {}, selection);
+          }
+          return;
+        }
+        case "pending": {
+          let current = job;
+          const toSend = selection.selected.slice(0, decision.dispatchMore);
+          for (const [i, node] of toSend.entries()) {
+            current = dispatch(current, clause, facts.get(node)!, now, ctx, i === 0 ? selection : undefined);
+          }
+          const wakeAt = [...ctx.notBefore.values()].filter((t) => t > wallNow);
+          if (ctx.inflight.size === 0 && wakeAt.length === 0) {
+            // Nothing in flight and nothing to wait for: re-evaluate (the tally will settle it).
+            if (toSend.length === 0) await sleep(10, shutdown).catch(() => undefined);
+            continue;
+          }
+          await new Promise<void>((resolve) => {
+            ctx.wake = resolve;
+            if (ctx.inflight.size === 0) {
+              const delay = Math.max(1, Math.min(...wakeAt) - Date.now());
+              void sleep(delay, shutdown).then(resolve, resolve);
+            }
+            shutdown.addEventListener("abort", () => resolve(), { once: true });
+          });
+          ctx.wake = undefined;
+          continue;
+        }
+        default: {
+          const never: never = decision;
+          throw new TypeError(`unhandled tally ${JSON.stringify(never)}`);
+        }
+      }
+    }
+  }
+
+  function startDriver(jobId: Hex): void {
+    const log = logger.child({ job: jobId });
+    const run = drive(jobId)
+      .catch((error: unknown) => {
+        log.warn({ code: error instanceof NsfError ? error.code : undefined, err: error instanceof NsfError ? undefined : error }, "job driver stopped; it resumes on the next step");
+      })
+      .finally(() => {
+        drivers.delete(jobId);
+        const job = store.getJob(jobId);
+        if (!job || isTerminal(job.state)) contexts.delete(jobId);
+        notifyIdle();
+      });
+    drivers.set(jobId, run);
+  }
+
+  return {
+    step() {
+      if (shutdown.aborted) return 0;
+      let started = 0;
+      for (const state of [JobState.Dispatched, JobState.Resolved]) {
+        const capacity = config.concurrency - drivers.size;
+        if (capacity <= 0) break;
+        for (const job of store.jobsInState(state, capacity + drivers.size)) {
+          if (drivers.size >= config.concurrency) break;
+          if (drivers.has(job.jobId)) continue;
+          startDriver(job.jobId);
+          started++;
+        }
+      }
+      return started;
+    },
+    idle() {
+      if (drivers.size === 0 && attempts.size === 0) return Promise.resolve();
+      return new Promise((resolve) => idleWaiters.push(resolve));
+    },
+    running: () => drivers.size,
+    recover() {
+      const abandoned = store.abandonOpenAttempts();
+      if (abandoned.length > 0) logger.warn({ attempts: abandoned.length }, "attempts left open by the previous run abandoned; their jobs are dispatched again");
+      return abandoned.length;
+    },
+    async stop() {
+      stopController.abort(new RelayerError("NODE_TIMEOUT", "the relayer is stopping"));
+      for (const ctx of contexts.values()) ctx.wake?.();
+      await Promise.allSettled([...drivers.values(), ...attempts]);
+    },
+  };
+}
+
+function isRetryableCode(code: string): boolean {
+  return code === "NSF_NODE_TIMEOUT" || code === "NSF_NODE_UNREACHABLE" || code === "NSF_NODE_REFUSED_RETRYABLE" || code === "NSF_RELAYER_RESTARTED";
+}
+
+function safeJson(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const text = JSON.stringify(value);
+    return text.length > 65_536 ? `${text.slice(0, 65_536)}…` : text;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,126 @@
+import type { Common } from "../common/Common.js";
+import type { RegistryReader } from "../chain/RegistryReader.js";
+import { NsfError } from "../core/errors/NsfError.js";
+import { isRelayerError, RelayerError } from "../core/errors/RelayerError.js";
+import { bytes3ToJurisdiction } from "../core/formats/ids.js";
+import { JobState } from "../core/jobs/jobStateMachine.js";
+import { checkGovernance } from "../core/scheduling/governanceFilter.js";
+import { inputHashOf } from "../core/scheduling/inputBundle.js";
+import type { JobRecord, JobStore } from "../store/jobStore.js";
+import type { InputResolver } from "./createInputResolver.js";
+import type { RelayerMetrics } from "./relayerMetrics.js";
+
+export type SchedulerParameters = {
+  common: Common;
+  store: JobStore;
+  reader: RegistryReader;
+  resolver: InputResolver;
+  metrics: RelayerMetrics;
+  /** How long (chain time since the job's block) a job may wait for its input document before it fails. */
+  inputWaitSeconds: number;
+  /** Jobs taken per step. */
+  batchSize?: number;
+};
+
+export type SchedulerStep = { examined: number; resolved: number; rejected: number; failed: number; waiting: number };
+
+export type Scheduler = {
+  /** Takes `seen` jobs: governance filter, then input resolution. Never throws for one job's problem. */
+  step(): Promise<SchedulerStep>;
+};
+
+/**
+ * seen → rejected | resolved | failed | expired (DESIGN.md §3.2–3.3).
+ *
+ * A governance failure is never silent: the job is rejected (or expired, for a passed deadline) with the
+ * check's code, a structured `governance alert` log line (level warn, `alert: "governance"`, code, tenant),
+ * a metric, and an entry in the tenant's audit log with every check evaluated. Missing inputs leave the job
+ * waiting; after `inputWaitSeconds` of chain time it fails with the actionable reason. Chain read failures
+ * leave the job as it was for the next step.
+ */
+export function createScheduler(parameters: SchedulerParameters): Scheduler {
+  const { store, reader, resolver, metrics } = parameters;
+  const logger = parameters.common.logger.child({ component: "scheduler" });
+  const batchSize = parameters.batchSize ?? 256;
+
+  async function schedule(job: JobRecord, chainTime: bigint): Promise<keyof Omit<SchedulerStep, "examined">> {
+    const log = logger.child({ tenant: job.tenantId, job: job.jobId });
+    const [clause, isTenant] = await Promise.all([reader.getClause(job.clauseId), reader.isTenant(job.dao, job.jurisdiction)]);
+    const verdict = checkGovernance({ job, clause, isTenant, chainTime });
+    if (!verdict.ok) {
+      const code = new RelayerError(verdict.kind).code;
+      const event = verdict.kind === "GOV_DEADLINE_PASSED" ? ({ type: "expire", reason: verdict.reason } as const) : ({ type: "reject", code, reason: verdict.reason } as const);
+      store.applyTransition(job.jobId, event, {
+        patch: { outcome: { code, reason: verdict.reason } },
+        audit: { chainTime, code, detail: { alert: "governance", reason: verdict.reason, checks: verdict.checks } },
+      });
+      metrics.governanceAlerts.inc({ code, tenant: job.tenantId });
+      metrics.jobTransitions.inc({ state: event.type === "expire" ? JobState.Expired : JobState.Rejected, tenant: job.tenantId });
+      log.warn({ alert: "governance", code, reason: verdict.reason, clause: job.clauseId, jurisdiction: iso(job.jurisdiction) }, "governance alert: job rejected");
+      return "rejected";
+    }
+
+    try {
+      const bundle = await resolver.resolve(job);
+      const inputHash = inputHashOf(bundle);
+      store.applyTransition(job.jobId, { type: "resolve", inputHash }, { patch: { inputHash, inputBundle: bundle }, audit: { chainTime, detail: { input_hash: inputHash } } });
+      metrics.jobTransitions.inc({ state: JobState.Resolved, tenant: job.tenantId });
+      log.info({ inputHash, triggerType: job.triggerType }, "job resolved");
+      return "resolved";
+    } catch (error) {
+      if (!(error instanceof NsfError)) throw error;
+      const waiting = isRelayerError(error, "INPUT_MISSING") || isRelayerError(error, "INPUT_TRIGGER_MISSING");
+      if (waiting) {
+        const waited = chainTime - job.block.timestamp;
+        if (waited <= BigInt(parameters.inputWaitSeconds)) {
+          log.debug({ code: error.code, waitedSeconds: waited.toString() }, "job waiting for its inputs");
+          return "waiting";
+        }
+      } else if (error.retryable) {
+        // A chain read failed: nothing about the job is known to be wrong; try again next step.
+        log.warn({ code: error.code, details: error.details }, "input resolution failed for now; will retry");
+        return "waiting";
+      }
+      const reason = waiting ? `${error.details ?? error.shortMessage}; waited ${chainTime - job.block.timestamp} s of chain time (inputs.waitSeconds = ${parameters.inputWaitSeconds})` : (error.details ?? error.shortMessage);
+      store.applyTransition(job.jobId, { type: "fail", code: error.code, reason }, { patch: { outcome: { code: error.code, reason } }, audit: { chainTime, code: error.code, detail: { reason } } });
+      metrics.jobTransitions.inc({ state: JobState.Failed, tenant: job.tenantId });
+      log.warn({ code: error.code, reason }, "job failed: inputs");
+      return "failed";
+    }
+  }
+
+  return {
+    async step() {
+      const jobs = store.jobsInState(JobState.Seen, batchSize);
+      const result: SchedulerStep = { examined: jobs.length, resolved: 0, rejected: 0, failed: 0, waiting: 0 };
+      if (jobs.length === 0) return result;
+      let chainTime: bigint;
+      try {
+        chainTime = await reader.chainTime();
+      } catch (error) {
+        logger.warn({ code: error instanceof NsfError ? error.code : undefined }, "chain time unavailable; scheduling deferred");
+        result.waiting = jobs.length;
+        return result;
+      }
+      await Promise.all(
+        jobs.map(async (job) => {
+          try {
+            result[await schedule(job, chainTime)]++;
+          } catch (error) {
+            result.waiting++;
+            logger.child({ tenant: job.tenantId, job: job.jobId }).warn({ code: error instanceof NsfError ? error.code : undefined, err: error instanceof NsfError ? undefined : error }, "scheduling failed for now; will retry");
+          }
+        }),
+      );
+      return result;
+    },
+  };
+}
+
+function iso(jurisdiction: `0x${string}`): string {
+  try {
+    return bytes3ToJurisdiction(jurisdiction);
+  } catch {
+    return jurisdiction;
+  }
+}
