@@ -234,7 +234,7 @@ export function createChainWatcher(parameters: ChainWatcherParameters): ChainWat
 
   return {
     async poll() {
-      const head = await call("eth_blockNumber", () => client.getBlockNumber());
+      const head = await call("eth_blockNumber", () => client.getBlockNumber({ cacheTime: 0 }));
       const reorged = await detectReorg(head);
       let blocks = 0;
       let logs = 0;

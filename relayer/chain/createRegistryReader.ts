@@ -101,7 +101,7 @@ export function createRegistryReader(parameters: RegistryReaderParameters): Regi
     getNode,
 
     async listNodes() {
-      const head = await call("eth_blockNumber", () => client.getBlockNumber());
+      const head = await call("eth_blockNumber", () => client.getBlockNumber({ cacheTime: 0 }));
       const from = scannedTo === undefined ? 0n : scannedTo + 1n;
       if (from <= head) {
         const logs = await call("eth_getLogs(NodeRegistry)", () =>

@@ -229,7 +229,17 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
     let graceTimer: NodeJS.Timeout | undefined;
 
     let done: Promise<void> = Promise.resolve();
-    const settled = new Promise<void>((settle) => {
+    const settled = new Promise<void>((resolveSettled) => {
+      // Leaving the in-flight set happens in the same synchronous step as recording the outcome, so a driver
+      // never sees a reply both counted and in flight (or neither).
+      let isSettled = false;
+      const settle = () => {
+        if (isSettled) return;
+        isSettled = true;
+        ctx.inflight.delete(token.attempt);
+        resolveSettled();
+        ctx.wake?.();
+      };
       const timer = setTimeout(() => {
         timedOut = true;
         const error = new RelayerError("NODE_TIMEOUT", `no reply within ${config.timeoutMs} ms`);
@@ -383,11 +393,7 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
       expiresAt,
     };
     ctx.inflight.set(attempt, node);
-    const { settled, done } = runAttempt(updated, clause, facts, token, now, ctx);
-    void settled.then(() => {
-      ctx.inflight.delete(attempt);
-      ctx.wake?.();
-    });
+    const { done } = runAttempt(updated, clause, facts, token, now, ctx);
     attempts.add(done);
     void done.finally(() => {
       attempts.delete(done);
@@ -448,11 +454,17 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
   async function drive(jobId: Hex): Promise<void> {
     const ctx = contextOf(jobId);
     while (!shutdown.aborted) {
+      const before = store.getJob(jobId);
+      if (!before || isTerminal(before.state)) break;
+      const clause = await reader.getClause(before.clauseId);
+      const now = await chainTime();
+      const facts = await nodeFacts();
+      const lists = await allowlists(facts.values());
+      if (shutdown.aborted) break;
+      // Everything below is synchronous: the job, its CACs and the attempts in flight are one consistent
+      // snapshot (a reply recorded during the awaits above is either counted here or still in flight).
       const job = store.getJob(jobId);
       if (!job || isTerminal(job.state)) break;
-      const clause = await reader.getClause(job.clauseId);
-      const now = await chainTime();
-      if (shutdown.aborted || isTerminal(store.getJob(jobId)?.state ?? JobState.Reorged)) break;
       if (!clause) {
         finish(job, "fail", new RelayerError("GOV_CLAUSE_UNKNOWN").code, `clause ${job.clauseId} is no longer registered`, now);
         break;
@@ -462,8 +474,6 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
         break;
       }
       const valid: CountedCac[] = store.validCacs(jobId).flatMap((c) => (c.signer && c.outputHash ? [{ signer: getAddress(c.signer), outputHash: c.outputHash }] : []));
-      const facts = await nodeFacts();
-      const lists = await allowlists(facts.values());
       const inflightNodes = new Set(ctx.inflight.values());
       const wallNow = Date.now();
       const waitingNodes = new Set([...ctx.notBefore].filter(([node, t]) => t > wallNow && !ctx.excluded.has(node)).map(([node]) => node));

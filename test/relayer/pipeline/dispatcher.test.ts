@@ -36,7 +36,7 @@ describe("relayer/pipeline dispatcher + collector (simulated executors, in proce
     expect(h.store.auditLog(TENANT).map((e) => e.entry.event)).to.deep.equal(["job.seen", "job.resolved", "job.dispatched", "job.dispatched", "job.dispatched", "job.agreed"]);
   });
 
-  it("types bad replies (malformed, wrong key, other job, refused, unreachable), never counts them, and falls back", async () => {
+  it("types bad replies (malformed, wrong key, other job), never counts them, and falls back", async () => {
     const h = await createDispatchHarness({ jurisdictions: ["KEN", "KEN", "KEN", "KEN", "KEN", "KEN", "KEN", "KEN"] });
     // Warm-up job: every node answers honestly once (the replay node keeps that reply).
     const first = h.addSensorJob(1n);
@@ -52,7 +52,6 @@ describe("relayer/pipeline dispatcher + collector (simulated executors, in proce
     h.behaviors.set(honest[0]!, "malformed");
     h.behaviors.set(honest[1]!, "wrong-key");
     h.behaviors.set(honest[2]!, "replay-other-job");
-    h.behaviors.set(others[0]!, "refuse");
     const second = h.addSensorJob(2n);
     await h.settle();
     const job = h.store.getJob(second)!;
@@ -60,8 +59,22 @@ describe("relayer/pipeline dispatcher + collector (simulated executors, in proce
     const cacs = h.store.cacsOf(second);
     expect(codes(cacs.filter((c) => !c.valid)).sort()).to.deep.equal(["NSF_CAC_OTHER_JOB", "NSF_CAC_WRONG_SIGNER", "NSF_NODE_REPLY_MALFORMED"]);
     const agreed = h.sink.results.get(second)!.cacs.map((c) => c.signer);
-    for (const bad of [...honest, others[0]!]) expect(agreed).to.not.include(bad);
-    expect(h.store.attemptsOf(second).find((a) => getAddress(a.node) === others[0])!.errorCode).to.equal("NSF_NODE_REFUSED");
+    for (const bad of honest) expect(agreed).to.not.include(bad);
+    expect(agreed.every((a) => others.includes(a))).to.equal(true);
+  });
+
+  it("gives up at once on a node that refuses (non-retryable) and retries an unreachable one once (retryable)", async () => {
+    const h = await createDispatchHarness({ jurisdictions: ["KEN", "KEN", "KEN", "KEN", "KEN"] });
+    const [refusing, unreachable] = [...h.nodes].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+    h.behaviors.set(refusing!, "refuse");
+    h.behaviors.set(unreachable!, "down");
+    const jobId = h.addSensorJob(1n);
+    await h.settle();
+    expect(h.store.getJob(jobId)!.state).to.equal("agreed");
+    const byNode = (n: string) => h.store.attemptsOf(jobId).filter((a) => getAddress(a.node) === n).map((a) => a.errorCode);
+    expect(byNode(refusing!)).to.deep.equal(["NSF_NODE_REFUSED"]);
+    expect(byNode(unreachable!).every((c) => c === "NSF_NODE_UNREACHABLE")).to.equal(true);
+    expect(byNode(unreachable!).length).to.be.within(1, 2);
   });
 
   it("records a late reply as NSF_CAC_LATE, never counts it, and completes through a fallback node", async () => {
@@ -113,21 +126,22 @@ describe("relayer/pipeline dispatcher + collector (simulated executors, in proce
     expect(reasons.some((r) => r.includes("located in UGA, clause requires in-country (KEN)"))).to.equal(true);
   });
 
-  it("keeps disagreement as dispute evidence and builds openDispute calldata from the store", async () => {
-    const h = await createDispatchHarness();
-    h.behaviors.set(h.nodes[0]!, "dishonest");
-    h.behaviors.set(h.nodes[1]!, "dishonest");
-    h.behaviors.set(h.nodes[2]!, "dishonest");
+  it("agrees despite a dissenting CAC and keeps the dissent as dispute evidence (openDispute calldata from the store)", async () => {
+    const h = await createDispatchHarness({ jurisdictions: ["KEN", "KEN", "KEN", "KEN", "KEN"] });
+    // All nodes tie on rank, so the lowest address is among the first three dispatched.
+    const dissenter = [...h.nodes].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))[0]!;
+    h.behaviors.set(dissenter, "dishonest");
     const jobId = h.addSensorJob(1n);
     await h.settle();
-    const job = h.store.getJob(jobId)!;
-    // 3 dishonest + 2 honest of 5: no output reaches k = 3 ... unless the dishonest three agree with each other.
-    expect(["agreed", "disputed"]).to.include(job.state);
-    const outputs = new Set(h.store.validCacs(jobId).map((c) => c.outputHash));
-    expect(outputs.size).to.equal(2);
+    expect(h.store.getJob(jobId)!.state).to.equal("agreed");
+    const result = h.sink.results.get(jobId)!;
+    expect(result.cacs.map((c) => c.signer)).to.not.include(dissenter);
+    expect(new Set(h.store.validCacs(jobId).map((c) => c.outputHash)).size).to.equal(2);
     const evidence = disputeCalldataFor(h.store, jobId)!;
-    expect(evidence.calldata.startsWith("0x")).to.equal(true);
-    expect(evidence.a.cac.outputHash).to.not.equal(evidence.b.cac.outputHash);
+    expect(evidence.b.signer).to.equal(dissenter);
+    expect(evidence.a.cac.outputHash).to.equal(result.outputHash);
+    const agreedEntry = h.store.auditLog(TENANT).find((e) => e.entry.event === "job.agreed")!;
+    expect((agreedEntry.entry.detail as { dissent: unknown[] }).dissent).to.have.length(1);
   });
 
   it("disputes (never agrees) when executors split and no output can reach k", async () => {
