@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { runAggregatorBench } from "./aggregator.js";
 import { runContractGasBench } from "./contractGas.js";
 import { runExecutorBench } from "./executor.js";
 import { runPeerBench } from "./peers.js";
@@ -24,6 +25,9 @@ const TARGETS: Record<string, { max?: number; min?: number; stretch?: number }> 
   verify_inclusion_gas_depth10: { max: 7_000 },
   verify_execution_gas_depth10_3of5: { max: 30_000 },
   wasm_exec_p50_us: { max: 250 },
+  aggregator_cacs_per_s: { min: 5_000 },
+  batch_seal_1024_ms: { max: 15 },
+  batch_seal_100k_ms: { max: 600 },
 };
 
 async function section(name: string, run: () => Promise<Section>): Promise<Section> {
@@ -38,6 +42,7 @@ const sections = [
   await section("contract gas (anchor, inclusion, execution)", runContractGasBench),
   await section("peers (Chainlink KeystoneForwarder, EAS)", runPeerBench),
   await section("executor (WASM sandbox, CAC signing)", runExecutorBench as () => Promise<Section>),
+  await section("aggregator (CAC verification, batch seal)", runAggregatorBench as () => Promise<Section>),
 ];
 
 // Later issues add sections; keep figures this run did not produce.
