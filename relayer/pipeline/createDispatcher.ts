@@ -20,6 +20,9 @@ import type { TenantPayloadKey } from "../executor/enclave/EnclaveRuntime.js";
 import { verifyTenantPayloadKey } from "../executor/enclave/tenantPayloadKeys.js";
 import { ExecutorError } from "../executor/errors/ExecutorError.js";
 import { AttemptStatus, type JobRecord, type JobStore } from "../store/jobStore.js";
+import { tryNativeRecoverSigner } from "../aggregator/crypto/nativeSecp256k1.js";
+import { recoverAddressWith } from "../core/batching/recoverSigner.js";
+import { tryNativeSealPayload, type SealPayload } from "./crypto/sealPayloadNative.js";
 import type { NodeEndpoint, NodeTransport } from "./NodeTransport.js";
 import type { RelayerMetrics } from "./relayerMetrics.js";
 
@@ -50,7 +53,7 @@ export type DispatcherParameters = {
   deployments: { chainId: bigint; jobRouter: Address; nodeRegistry: Address; rollupAnchor: Address };
   nodes: readonly NodeEndpoint[];
   config: DispatchConfig;
-  runtime?: { sleep?: (ms: number, signal?: AbortSignal) => Promise<void>; random?: () => number; recover?: RecoverSigner };
+  runtime?: { sleep?: (ms: number, signal?: AbortSignal) => Promise<void>; random?: () => number; recover?: RecoverSigner; seal?: SealPayload };
 };
 
 export type Dispatcher = {
@@ -110,7 +113,9 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
   const logger = parameters.common.logger.child({ component: "dispatcher" });
   const sleep = parameters.runtime?.sleep ?? defaultSleep;
   const random = parameters.runtime?.random ?? Math.random;
-  const recover = parameters.runtime?.recover;
+  // libsecp256k1 for the two hot secp256k1 operations when its prebuild loads; the pure-JS defaults otherwise.
+  const recover = parameters.runtime?.recover ?? nativeRecover();
+  const seal = parameters.runtime?.seal ?? tryNativeSealPayload();
   const lateGraceMs = config.lateGraceMs ?? config.timeoutMs;
   const endpoints = new Map(parameters.nodes.map((n) => [getAddress(n.enclaveKey), { enclaveKey: getAddress(n.enclaveKey), url: n.url }]));
   const router = { chainId: deployments.chainId, address: deployments.jobRouter };
@@ -257,7 +262,17 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
         let replied = false;
         try {
           const key = await payloadKeyFor(endpoint, job.tenantId, signal);
-          const body = await buildJobRequest({ scheduler, router, token, bundle: job.inputBundle as unknown as Record<string, unknown>, payloadKey: key, nodeRegistry: deployments.nodeRegistry });
+          const body = await buildJobRequest({
+            scheduler,
+            router,
+            token,
+            bundle: job.inputBundle as unknown as Record<string, unknown>,
+            payloadKey: key,
+            nodeRegistry: deployments.nodeRegistry,
+            // payloadKeyFor verified this key's certificate against the same binding when it was fetched.
+            payloadKeyVerified: true,
+            ...(seal ? { seal } : {}),
+          });
           reply = await transport.execute(endpoint, body, signal);
           replied = true;
           const now = await chainTime();
@@ -370,36 +385,45 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
     return { settled, done };
   }
 
-  function dispatch(job: JobRecord, clause: ClauseFacts, facts: NodeFacts, now: bigint, ctx: JobContext, selection: Selection | undefined): JobRecord {
-    const node = getAddress(facts.enclaveKey);
-    const attempt = job.attempt + 1;
+  /**
+   * Dispatches to `nodes`: first every attempt row (and the dispatch transitions) in ONE transaction, then — only
+   * once that committed — signs, seals and sends each. Persist before the side effect, one fsync per batch.
+   */
+  function dispatch(job: JobRecord, clause: ClauseFacts, nodes: readonly NodeFacts[], now: bigint, ctx: JobContext, selection: Selection): void {
     const ttlEnd = now + BigInt(config.tokenTtlSeconds);
     const expiresAt = ttlEnd < job.deadline ? ttlEnd : job.deadline;
-    // Persist before the side effect: the attempt row exists before the token is signed and sent.
-    const updated = store.openAttempt({ jobId: job.jobId, attempt, node, dispatchedAt: now, expiresAt, ...(selection ? { selection: selection.assessments } : {}) });
-    metrics.jobTransitions.inc({ state: JobState.Dispatched, tenant: job.tenantId });
-    metrics.attempts.inc({ outcome: "dispatched", node });
-    ctx.firstDispatchMs ??= Date.now();
-    const token: JobToken = {
-      jobId: job.jobId,
-      clauseId: job.clauseId,
-      clauseVersion: clause.version,
-      codeHash: clause.codeHash,
-      tenantId: job.tenantId,
-      executor: node,
-      attempt,
-      inputHash: job.inputHash!,
-      triggerType: job.triggerType,
-      expiresAt,
-    };
-    ctx.inflight.set(attempt, node);
-    const { done } = runAttempt(updated, clause, facts, token, now, ctx);
-    attempts.add(done);
-    void done.finally(() => {
-      attempts.delete(done);
-      notifyIdle();
+    const opened = store.transaction(() => {
+      let current = job;
+      return nodes.map((facts, i) => {
+        const node = getAddress(facts.enclaveKey);
+        current = store.openAttempt({ jobId: job.jobId, attempt: current.attempt + 1, node, dispatchedAt: now, expiresAt, ...(i === 0 ? { selection: selection.assessments } : {}) });
+        return { facts, node, attempt: current.attempt, record: current };
+      });
     });
-    return updated;
+    ctx.firstDispatchMs ??= Date.now();
+    for (const { facts, node, attempt, record } of opened) {
+      metrics.jobTransitions.inc({ state: JobState.Dispatched, tenant: job.tenantId });
+      metrics.attempts.inc({ outcome: "dispatched", node });
+      const token: JobToken = {
+        jobId: job.jobId,
+        clauseId: job.clauseId,
+        clauseVersion: clause.version,
+        codeHash: clause.codeHash,
+        tenantId: job.tenantId,
+        executor: node,
+        attempt,
+        inputHash: job.inputHash!,
+        triggerType: job.triggerType,
+        expiresAt,
+      };
+      ctx.inflight.set(attempt, node);
+      const { done } = runAttempt(record, clause, facts, token, now, ctx);
+      attempts.add(done);
+      void done.finally(() => {
+        attempts.delete(done);
+        notifyIdle();
+      });
+    }
   }
 
   async function deliver(job: JobRecord, clause: ClauseFacts, decision: Extract<Tally, { kind: "agreed" }>, now: bigint, ctx: JobContext): Promise<void> {
@@ -513,11 +537,8 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
           return;
         }
         case "pending": {
-          let current = job;
           const toSend = selection.selected.slice(0, decision.dispatchMore);
-          for (const [i, node] of toSend.entries()) {
-            current = dispatch(current, clause, facts.get(node)!, now, ctx, i === 0 ? selection : undefined);
-          }
+          if (toSend.length > 0) dispatch(job, clause, toSend.map((node) => facts.get(node)!), now, ctx, selection);
           const wakeAt = [...ctx.notBefore.values()].filter((t) => t > wallNow);
           if (ctx.inflight.size === 0 && wakeAt.length === 0) {
             // Nothing in flight and nothing to wait for: re-evaluate (the tally will settle it).
@@ -589,6 +610,16 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
       for (const ctx of contexts.values()) ctx.wake?.();
       await Promise.allSettled([...drivers.values(), ...attempts]);
     },
+  };
+}
+
+function nativeRecover(): RecoverSigner | undefined {
+  const native = tryNativeRecoverSigner();
+  if (!native) return undefined;
+  return async (digest, signature) => {
+    const signer = recoverAddressWith(native, digest, signature);
+    if (!signer) throw new RelayerError("CAC_WRONG_SIGNER", "the signature does not recover");
+    return signer;
   };
 }
 

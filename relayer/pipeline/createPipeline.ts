@@ -16,6 +16,7 @@ import { createDispatcher, type Dispatcher } from "./createDispatcher.js";
 import { createInputResolver } from "./createInputResolver.js";
 import { createScheduler, type Scheduler, type SchedulerStep } from "./createScheduler.js";
 import type { InputProvider } from "./InputProvider.js";
+import type { SealPayload } from "./crypto/sealPayloadNative.js";
 import type { NodeTransport } from "./NodeTransport.js";
 import { createRelayerMetrics, type RelayerMetrics } from "./relayerMetrics.js";
 
@@ -34,7 +35,7 @@ export type PipelineParameters = {
   inputs: InputProvider;
   /** The scheduler key as an account (the composition root builds it from `config.scheduler.key`). */
   scheduler: LocalAccount;
-  runtime?: { sleep?: (ms: number, signal?: AbortSignal) => Promise<void>; random?: () => number; recover?: RecoverSigner };
+  runtime?: { sleep?: (ms: number, signal?: AbortSignal) => Promise<void>; random?: () => number; recover?: RecoverSigner; seal?: SealPayload };
 };
 
 export type TickResult = { poll: PollResult | undefined; schedule: SchedulerStep; dispatched: number };

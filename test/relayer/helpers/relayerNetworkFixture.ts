@@ -35,6 +35,7 @@ import { createSandbox } from "../../../relayer/executor/sandbox/createSandbox.j
 import { createDirectoryInputProvider } from "../../../relayer/pipeline/createDirectoryInputProvider.js";
 import { createHttpNodeTransport } from "../../../relayer/pipeline/createHttpNodeTransport.js";
 import { createPipeline, type Pipeline } from "../../../relayer/pipeline/createPipeline.js";
+import { createSchedulerAccount } from "../../../relayer/pipeline/crypto/nativeSchedulerAccount.js";
 import type { NodeTransport } from "../../../relayer/pipeline/NodeTransport.js";
 import type { ResultSink } from "../../../relayer/core/results/AgreedResult.js";
 import { openDatabase } from "../../../relayer/store/openDatabase.js";
@@ -322,7 +323,7 @@ export async function startRelayer(
     transport: options.transport ?? createHttpNodeTransport(),
     sink: options.sink,
     inputs: createDirectoryInputProvider({ directory: config.inputs.directory, sensorBindings: config.inputs.sensorBindings }),
-    scheduler: privateKeyToAccount(config.scheduler.key.reveal()),
+    scheduler: createSchedulerAccount(config.scheduler.key.reveal()),
   });
   return { pipeline, store, config, common, file };
 }
