@@ -261,7 +261,8 @@ export async function runPipelineBench(options: { jobs?: number } = {}): Promise
         `Target >= 1000/s NOT met. Per job the three executors spend ~${round(executorMsPerJob, 1)} ms (each ${round(costs.node_execute_ms, 1)} ms, of which ECIES open ${round(costs.open_ms, 1)} ms in eciesjs; ` +
         `token recovery and CAC signing in pure-JS secp256k1) and the relayer ${round(relayerMsPerJob, 1)} ms (3 x buildJobRequest ${round(costs.build_job_request_ms, 2)} ms with ` +
         `libsecp256k1 sealing and signing, 3 x CAC verification ${round(costs.verify_cac_ms, 2)} ms with native recovery, 6 store transactions, each an fsync). ` +
-        `Before the native hot path the relayer alone spent 3 x (${round(costs.build_job_request_eciesjs_ms, 1)} + ${round(costs.verify_cac_purejs_ms, 1)}) ms per job (eciesjs seal ${round(costs.seal_eciesjs_ms, 1)} ms).`,
+        `Before the native hot path the relayer alone spent 3 x (${round(costs.build_job_request_eciesjs_ms, 1)} + ${round(costs.verify_cac_purejs_ms, 1)}) ms per job (eciesjs seal ${round(costs.seal_eciesjs_ms, 1)} ms). ` +
+        `What 1000/s would take: docs/adr/0010-relayer-watch-to-agreement.md.`,
       pipeline_jobs_per_s_memory_db: "the same run with the job store in memory: what the per-transition fsyncs cost",
       pipeline_relayer_ms_per_job: "the relayer alone, one job at a time: executor replies recorded in an identical earlier run are replayed (verification, store, tally, sink all real)",
       pipeline_executor_ms_per_job: "3 x one executor's execute (measured alone, in process); in a deployment each runs on its own node",

@@ -12,7 +12,7 @@ import { sensorInputCommitment } from "../formats/ids.js";
  * - sensor jobs: the commitment is `H(enc(feed, roundId, answer, updatedAt))` of the round the trigger fired
  *   on, recomputed from the round read back from the feed;
  * - DAO and simulation jobs: the commitment is `H(utf8(JCS(document)))` of the DAO's (or simulator's) input
- *   document (`nsf.input-document/1`), so the document itself is what was committed (docs/adr/0008).
+ *   document (`nsf.input-document/1`), so the document itself is what was committed (docs/adr/0010-relayer-watch-to-agreement.md).
  */
 export const INPUT_SCHEMA = "nsf.inputs/1";
 export const INPUT_DOCUMENT_SCHEMA = "nsf.input-document/1";
