@@ -168,4 +168,21 @@ describe("relayer/pipeline dispatcher + collector (simulated executors, in proce
     expect(h.store.getJob(jobId)!.state).to.equal("expired");
     expect(h.store.attemptsOf(jobId)).to.have.length(0);
   });
+
+  it("lets a DAO job wait for its missing input document, then fails it with where the document was expected", async () => {
+    const h = await createDispatchHarness();
+    const jobId = h.addSensorJob(1n);
+    // The same job shape, but DAO-triggered with a commitment no document matches yet.
+    h.store.transaction(() => {
+      h.store.database.db.prepare("UPDATE jobs SET trigger_type = 0, trigger_data = NULL WHERE job_id = ?").run(jobId);
+    });
+    await h.scheduler.step();
+    expect(h.store.getJob(jobId)!.state).to.equal("seen");
+    h.network.setChainTime(1_750_000_000n + 700n);
+    await h.scheduler.step();
+    const job = h.store.getJob(jobId)!;
+    expect(job.state).to.equal("failed");
+    expect(job.outcome!.code).to.equal("NSF_INPUT_MISSING");
+    expect(job.outcome!.reason).to.match(/input document 0x[0-9a-f]{64} of tenant 0x[0-9a-f]{64} not found .*waited 710 s of chain time/);
+  });
 });

@@ -14,8 +14,10 @@ import type { DevConnection } from "../../../relayer/devnet/connection.js";
 import { createHttpNodeTransport } from "../../../relayer/pipeline/createHttpNodeTransport.js";
 import { createInMemoryResultSink } from "../../../relayer/pipeline/createInMemoryResultSink.js";
 import type { NodeTransport } from "../../../relayer/pipeline/NodeTransport.js";
+import { privateKeyToAccount } from "viem/accounts";
+import { buildOpenDisputeCalldata } from "../../../relayer/core/agreement/disputeEvidence.js";
 import { chainTime, UGA } from "../../helpers/fixtures.js";
-import { fireFlood, relayerNetworkFixture, startRelayer, type RelayerNetworkFixture } from "../helpers/relayerNetworkFixture.js";
+import { fireFlood, relayerNetworkFixture, SCHEDULER_KEY, startRelayer, type RelayerNetworkFixture } from "../helpers/relayerNetworkFixture.js";
 
 /** 1,200 insured households × 50 USDC (6 decimals) at tier 1 (>= 150.0 mm). */
 const TIER1_PAYOUT = 1_200n * 50_000_000n;
@@ -240,6 +242,51 @@ describe("relayer pipeline on the in-process Hardhat network with real executor 
     const entry = relayer.store.auditLog(f.tenantId).find((e) => e.entry.job_id === jobId && e.entry.event === "job.rejected")!;
     expect(entry.entry.code).to.equal("NSF_GOV_CLAUSE_NOT_ACTIVE");
     expect(sink.calls).to.equal(0);
+    await relayer.pipeline.stop();
+  });
+
+  it("reads the registries over RPC: node list from NodeRegistry events, scheduler, tenancy, clause facts", async () => {
+    const { createRegistryReader } = await import("../../../relayer/chain/createRegistryReader.js");
+    const { createCommon } = await import("../../../relayer/common/Common.js");
+    const reader = createRegistryReader({
+      common: createCommon({ logLevel: "silent" }),
+      client: f.client,
+      contracts: f.network.addresses,
+      rpc: { timeoutMs: 10_000, retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 } },
+      cacheMs: 0,
+      startBlock: 0n,
+    });
+    const nodes = await reader.listNodes();
+    expect(nodes.map((n) => n.enclaveKey)).to.include.members(f.executors.map((e) => e.enclave.address));
+    expect(nodes.find((n) => n.enclaveKey === f.executors[4]!.enclave.address)!.jurisdiction).to.equal("0x554741");
+    expect(await reader.isScheduler(privateKeyToAccount(SCHEDULER_KEY).address)).to.equal(true);
+    expect(await reader.isTenant(f.relief.timelockAddress, "0x4b454e")).to.equal(true);
+    expect(await reader.isTenant(f.relief.timelockAddress, "0x554741")).to.equal(false);
+    const clause = (await reader.getClause(f.clauseId))!;
+    expect(clause).to.include({ quorumK: 3, quorumN: 5, policyFlags: 1, owner: f.relief.timelockAddress });
+    expect(await reader.getClause(`0x${"77".repeat(32)}`)).to.equal(undefined);
+    expect(await reader.chainTime()).to.equal(await chainTime(connection));
+  });
+
+  it("turns two disagreeing enclave-signed CACs into openDispute calldata that DisputeResolver accepts (runs last: freezes the clause)", async () => {
+    const sink = createInMemoryResultSink();
+    const relayer = await startRelayer(f, { sink });
+    const jobId = await fireFlood(f);
+    await connection.networkHelpers.mine(1);
+    await relayer.pipeline.runUntilIdle();
+    const [a, b] = sink.results.get(jobId)!.cacs;
+    // Node B's enclave signs a different output for the same job and inputs (what a faulty enclave would do).
+    const other = f.executors.find((e) => e.enclave.address === b!.signer)!;
+    const anchor = { chainId: f.network.chainId, address: f.network.addresses.rollupAnchor };
+    const bCac = { ...b!.cac, outputHash: `0x${"0d".repeat(32)}` as Hex };
+    const evidenceB = { cac: bCac, signature: await other.enclave.signCac(anchor, bCac) };
+    const calldata = buildOpenDisputeCalldata({ a: { cac: a!.cac, signature: a!.signature }, b: evidenceB, dao: f.relief.timelockAddress, jurisdiction: "0x4b454e" });
+    const receipt = await (await f.actors.stranger.sendTransaction({ to: f.network.addresses.disputeResolver, data: calldata })).wait();
+    const resolver = f.network.contracts.disputeResolver;
+    const opened = receipt!.logs.map((l) => { try { return resolver.interface.parseLog(l); } catch { return null; } }).find((l) => l?.name === "DisputeOpened")!;
+    expect((opened.args.jobId as string).toLowerCase()).to.equal(jobId);
+    expect(opened.args.signerA).to.equal(a!.signer);
+    expect(opened.args.signerB).to.equal(b!.signer);
     await relayer.pipeline.stop();
   });
 });
