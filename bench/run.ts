@@ -12,6 +12,7 @@ import { runAggregatorBench } from "./aggregator.js";
 import { runContractGasBench } from "./contractGas.js";
 import { runExecutorBench } from "./executor.js";
 import { runPeerBench } from "./peers.js";
+import { runPipelineBench } from "./pipeline.js";
 
 type Section = { metrics: Record<string, number>; units: Record<string, string>; notes?: Record<string, string> };
 
@@ -28,6 +29,7 @@ const TARGETS: Record<string, { max?: number; min?: number; stretch?: number }> 
   aggregator_cacs_per_s: { min: 5_000 },
   batch_seal_1024_ms: { max: 15 },
   batch_seal_100k_ms: { max: 600 },
+  pipeline_jobs_per_s: { min: 1_000 },
 };
 
 async function section(name: string, run: () => Promise<Section>): Promise<Section> {
@@ -43,6 +45,7 @@ const sections = [
   await section("peers (Chainlink KeystoneForwarder, EAS)", runPeerBench),
   await section("executor (WASM sandbox, CAC signing)", runExecutorBench as () => Promise<Section>),
   await section("aggregator (CAC verification, batch seal)", runAggregatorBench as () => Promise<Section>),
+  await section("pipeline (3-of-5 jobs, in-process simulated executors)", runPipelineBench as () => Promise<Section>),
 ];
 
 // Later issues add sections; keep figures this run did not produce.
