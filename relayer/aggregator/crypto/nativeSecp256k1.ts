@@ -1,36 +1,5 @@
-import { createRequire } from "node:module";
-import { addressOfPublicKey, signatureShapeOk, type RecoverSigner } from "../../core/batching/recoverSigner.js";
-import { nobleKeccak, type Keccak } from "../../core/batching/hashing.js";
-
-type NativeSecp256k1 = {
-  ecdsaRecover(signature: Uint8Array, recid: number, message: Uint8Array, compressed: boolean): Uint8Array;
-};
-
 /**
- * Signature recovery through libsecp256k1 (the `secp256k1` package's N-API prebuild, no compiler needed).
- * The same on-chain rules as the pure-JS recoverer are applied first (65 bytes, v ∈ {27, 28}, low s).
- * Throws when the addon cannot be loaded; `tryNativeRecoverSigner` returns undefined instead.
+ * Signature recovery through libsecp256k1 for the aggregator hot path. The implementation is shared with the
+ * dispatcher and the executor node: relayer/crypto/nativeRecoverSigner.ts.
  */
-export function createNativeRecoverSigner(keccak: Keccak = nobleKeccak): RecoverSigner {
-  const require = createRequire(import.meta.url);
-  const native = require("secp256k1") as NativeSecp256k1;
-  return (digest, signature) => {
-    if (!signatureShapeOk(signature)) return undefined;
-    try {
-      const publicKey = native.ecdsaRecover(signature.subarray(0, 64), signature[64]! - 27, digest, false);
-      const address = addressOfPublicKey(publicKey, keccak);
-      return address.every((b) => b === 0) ? undefined : address;
-    } catch {
-      return undefined;
-    }
-  };
-}
-
-/** The native recoverer when the prebuild loads on this platform, otherwise undefined. */
-export function tryNativeRecoverSigner(keccak?: Keccak): RecoverSigner | undefined {
-  try {
-    return createNativeRecoverSigner(keccak);
-  } catch {
-    return undefined;
-  }
-}
+export { createNativeRecoverSigner, tryNativeRecoverSigner } from "../../crypto/nativeRecoverSigner.js";

@@ -19,13 +19,27 @@ export function bytesToHexFast(bytes: Uint8Array): Hex {
   return out as Hex;
 }
 
-/** Writes the 0x-hex `value` (exactly `bytes` long once decoded) into `target` at `offset`. */
+/** Nibble value of an ASCII hex digit (either case), 255 for anything else. */
+const NIBBLE = (() => {
+  const table = new Uint8Array(128).fill(255);
+  for (let i = 0; i < 10; i++) table[48 + i] = i;
+  for (let i = 0; i < 6; i++) table[65 + i] = table[97 + i] = 10 + i;
+  return table;
+})();
+
+/** Writes the 0x-hex `value` (exactly `bytes` long once decoded, either case) into `target` at `offset`. */
 export function writeHex(target: Uint8Array, offset: number, value: string, bytes = 32): void {
-  if (value.length !== 2 + bytes * 2) throw new RangeError(`expected ${bytes} bytes of hex, got ${value.length} characters`);
+  if (value.length !== 2 + bytes * 2 || value.charCodeAt(0) !== 48 || (value.charCodeAt(1) | 0x20) !== 120) {
+    throw new RangeError(`expected ${bytes} bytes of 0x-hex, got ${value.length} characters`);
+  }
   for (let i = 0; i < bytes; i++) {
-    const byte = Number.parseInt(value.slice(2 + i * 2, 4 + i * 2), 16);
-    if (Number.isNaN(byte)) throw new RangeError(`not hex: ${value}`);
-    target[offset + i] = byte;
+    const hi = value.charCodeAt(2 + i * 2);
+    const lo = value.charCodeAt(3 + i * 2);
+    // Code units >= 128 would index past the table: they are not hex either.
+    const h = hi < 128 ? NIBBLE[hi]! : 255;
+    const l = lo < 128 ? NIBBLE[lo]! : 255;
+    if ((h | l) > 15) throw new RangeError(`not hex: ${value}`);
+    target[offset + i] = (h << 4) | l;
   }
 }
 

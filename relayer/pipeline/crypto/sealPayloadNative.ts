@@ -1,12 +1,6 @@
 import { createCipheriv, hkdfSync, randomBytes } from "node:crypto";
-import { createRequire } from "node:module";
 import { hexToBytes, type Hex } from "viem";
-
-type NativeSecp256k1 = {
-  privateKeyVerify(key: Uint8Array): boolean;
-  publicKeyCreate(key: Uint8Array, compressed: boolean): Uint8Array;
-  ecdh(publicKey: Uint8Array, privateKey: Uint8Array, options: { hashfn: (x: Uint8Array, y: Uint8Array) => Uint8Array }, output: Uint8Array): Uint8Array;
-};
+import { loadNativeSecp256k1, requireNativeSecp256k1 } from "../../crypto/loadNativeSecp256k1.js";
 
 export type SealPayload = (publicKey: Hex, plaintext: Uint8Array) => Uint8Array;
 
@@ -19,12 +13,11 @@ export type SealPayload = (publicKey: Hex, plaintext: Uint8Array) => Uint8Array;
  *   out = E (65) ‖ nonce (16) ‖ tag (16) ‖ AES-256-GCM(key, nonce, plaintext)
  *
  * About 100× faster than eciesjs's `encrypt` here (eciesjs spends ~18 ms on format conversions and pure-JS
- * scalar multiplications). test/relayer/pipeline/crypto checks that the executor's eciesjs-based opener opens it.
+ * scalar multiplications). test/relayer/pipeline/crypto checks that eciesjs's own decrypt and both executor openers open it.
  * Throws when the native addon cannot be loaded; `tryNativeSealPayload` returns undefined instead.
  */
 export function createNativeSealPayload(): SealPayload {
-  const require = createRequire(import.meta.url);
-  const secp = require("secp256k1") as NativeSecp256k1;
+  const secp = requireNativeSecp256k1();
   const point = (x: Uint8Array, y: Uint8Array) => {
     const out = new Uint8Array(65);
     out[0] = 4;
@@ -58,9 +51,5 @@ export function createNativeSealPayload(): SealPayload {
 }
 
 export function tryNativeSealPayload(): SealPayload | undefined {
-  try {
-    return createNativeSealPayload();
-  } catch {
-    return undefined;
-  }
+  return loadNativeSecp256k1() ? createNativeSealPayload() : undefined;
 }
