@@ -1,5 +1,6 @@
 import { getAddress, toBytes, type Address, type Hex } from "viem";
 import type { Common } from "../common/Common.js";
+import { loadFastKeccak } from "../crypto/loadFastKeccak.js";
 import { createInMemoryRegistryReader, type InMemoryRegistryReader } from "../chain/createInMemoryRegistryReader.js";
 import { clauseIdOf, packClauseVersion, parseClauseId } from "../core/formats/clauseRef.js";
 import { clauseConfigDigest } from "../core/formats/configDigest.js";
@@ -105,12 +106,13 @@ export async function createSimulatedExecutorNetwork(parameters: {
   reader.setTeeTypeAllowed(TeeType.Simulated, true);
   for (const j of parameters.tenantJurisdictions) reader.setTenant(parameters.dao, jurisdictionToBytes3(j), true);
 
+  const keccak = await loadFastKeccak();
   const devRoot = createUnsafeDevAttestationRoot();
   const sandbox = createSandbox();
   const clauses = createClauseStore([{ manifest, wasm }]);
   const executors: SimulatedExecutor[] = [];
   for (const [i, jurisdiction] of parameters.jurisdictions.entries()) {
-    const enclave = createUnsafeSimulatedEnclaveRuntime({ common: parameters.common, measurement: SIMULATED_NETWORK_MEASUREMENT, chainId, nodeRegistry: deployments.nodeRegistry, devRoot, now: chainView.chainTime });
+    const enclave = createUnsafeSimulatedEnclaveRuntime({ common: parameters.common, measurement: SIMULATED_NETWORK_MEASUREMENT, chainId, nodeRegistry: deployments.nodeRegistry, devRoot, now: chainView.chainTime, keccak });
     const { attestationId } = await enclave.evidence(`0x${(i + 1).toString(16).padStart(64, "0")}`);
     const executor = createJobExecutor({
       common: parameters.common,
@@ -120,6 +122,7 @@ export async function createSimulatedExecutorNetwork(parameters: {
       sandbox,
       deployments: { chainId, jobRouter: deployments.jobRouter, rollupAnchor: deployments.rollupAnchor },
       attestationId,
+      keccak,
     });
     const facts: NodeFacts = {
       enclaveKey: enclave.address,

@@ -90,8 +90,12 @@ export type CacJsonParts = {
   sandbox: { abi: string; stepLimit: bigint; stepsUsed: bigint; memoryPages: number };
 };
 
-/** Assembles the JSON form of a CAC the caller has built (and will sign) from the same parts. */
-export function buildCacJson(parts: CacJsonParts): CacJson {
+/**
+ * Assembles the JSON form of a CAC the caller has built (and will sign) from the same parts. `cacDigest` may be
+ * passed when the caller has already computed `cacDigest(parts.anchor, parts.cac)` (e.g. with the fixed-layout
+ * digester of relayer/core/batching/cacDigestFast.ts); otherwise it is computed here with viem.
+ */
+export function buildCacJson(parts: CacJsonParts, options: { cacDigest?: Hex } = {}): CacJson {
   const { cac, anchor } = parts;
   const output = decodeClauseOutput(parts.encodedOutput);
   const triggerName = TRIGGER_TYPE_NAMES[parts.triggerType];
@@ -131,7 +135,7 @@ export function buildCacJson(parts: CacJsonParts): CacJson {
       input_hash: cac.inputHash.toLowerCase(),
       output_hash: cac.outputHash.toLowerCase(),
       runtime_hash: cac.runtimeHash.toLowerCase(),
-      cac_digest: cacDigest(anchor, cac),
+      cac_digest: (options.cacDigest ?? cacDigest(anchor, cac)).toLowerCase(),
     },
   };
   // Not re-verified here (it would double the hashing on the node's hot path); the tests check that

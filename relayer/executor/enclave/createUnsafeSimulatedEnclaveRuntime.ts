@@ -1,7 +1,10 @@
 import type { Address, Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import type { Common } from "../../common/Common.js";
-import { cacTypedData } from "../../core/formats/eip712.js";
+import { createCacDigester } from "../../core/batching/cacDigestFast.js";
+import type { Keccak } from "../../core/batching/hashing.js";
+import type { Cac, Deployment } from "../../core/formats/eip712.js";
+import { createDigestSigner } from "../../crypto/digestSigner.js";
 import { TeeType } from "../../core/formats/enums.js";
 import { sha256Of } from "../../core/formats/ids.js";
 import { ExecutorError } from "../errors/ExecutorError.js";
@@ -26,8 +29,10 @@ export type UnsafeSimulatedEnclaveParameters = {
   now: () => Promise<bigint>;
   /** Produce debug-mode evidence (validators must refuse it); for tests. */
   debug?: boolean;
-  /** How many tenant payload openers to keep (each costs curve multiplications to build). */
+  /** How many tenant payload openers to keep (each costs an HKDF and a curve multiplication to build). */
   tenantKeyCacheSize?: number;
+  /** keccak-256 for CAC digests; default pure JS (@noble), pass `loadFastKeccak()`'s WASM one on a hot path. */
+  keccak?: Keccak;
 };
 
 /**
@@ -39,7 +44,20 @@ export type UnsafeSimulatedEnclaveParameters = {
 export function createUnsafeSimulatedEnclaveRuntime(parameters: UnsafeSimulatedEnclaveParameters): UnsafeSimulatedEnclaveRuntime {
   const { measurement, chainId, nodeRegistry, devRoot, now } = parameters;
   const logger = parameters.common.logger.child({ component: "enclave", tee: "simulated" });
-  const enclaveKey = privateKeyToAccount(generatePrivateKey());
+  const privateKey = generatePrivateKey();
+  const enclaveKey = privateKeyToAccount(privateKey);
+  // CAC signatures on libsecp256k1 where it loads (byte-identical to viem's: RFC 6979, low s, v 27/28).
+  const signDigest = createDigestSigner(privateKey);
+  const cacDigesters = new Map<string, (cac: Cac) => Uint8Array>();
+  const cacDigestOf = (anchor: Deployment, cac: Cac) => {
+    const key = `${anchor.chainId}:${anchor.address.toLowerCase()}`;
+    let digester = cacDigesters.get(key);
+    if (!digester) {
+      digester = createCacDigester(anchor, parameters.keccak);
+      cacDigesters.set(key, digester);
+    }
+    return digester(cac);
+  };
   const payloadRoot = crypto.getRandomValues(new Uint8Array(32));
   const cacheSize = parameters.tenantKeyCacheSize ?? 1024;
   const openers = new Map<Hex, (ciphertext: Uint8Array) => Uint8Array>();
@@ -82,7 +100,7 @@ export function createUnsafeSimulatedEnclaveRuntime(parameters: UnsafeSimulatedE
       return { teeType: TeeType.Simulated, raw, attestationId: sha256Of(raw) };
     },
 
-    signCac: (anchor, cac) => enclaveKey.signTypedData(cacTypedData(anchor, cac)),
+    signCac: (anchor, cac) => signDigest(cacDigestOf(anchor, cac)),
 
     async tenantPayloadKey(tenantId) {
       const publicKey = payloadPublicKeyOf(secretOf(tenantId));

@@ -1,9 +1,14 @@
-import { recoverTypedDataAddress, type Address, type Hex } from "viem";
+import { getAddress, type Address, type Hex } from "viem";
 import type { Logger } from "pino";
 import type { Common } from "../../common/Common.js";
 import { buildCacJson, type CacJson } from "../../core/cac/cacJson.js";
 import { canonicalJsonHash } from "../../core/formats/canonicalJson.js";
-import { jobTokenTypedData, type Cac, type JobToken } from "../../core/formats/eip712.js";
+import { createCacDigester } from "../../core/batching/cacDigestFast.js";
+import { bytesToHexFast, hexToBytesFast, type Keccak } from "../../core/batching/hashing.js";
+import { createJobTokenDigester } from "../../core/batching/jobTokenDigestFast.js";
+import type { RecoverSigner } from "../../core/batching/recoverSigner.js";
+import type { Cac, JobToken } from "../../core/formats/eip712.js";
+import { createRecoverSigner } from "../../crypto/nativeRecoverSigner.js";
 import { ClauseStatus, TeeType } from "../../core/formats/enums.js";
 import { runtimeHashOf } from "../../core/formats/ids.js";
 import { encodeClauseOutput, outputHashOf } from "../../core/formats/output.js";
@@ -36,6 +41,13 @@ export type JobExecutorParameters = {
   /** The attestation id NodeRegistry holds for this enclave key; it goes into every CAC's runtimeHash. */
   attestationId: Hex;
   maxPayloadBytes?: number;
+  /**
+   * keccak-256 for the job token and CAC digests; default pure JS (@noble). The node's composition root passes
+   * the WASM one (`loadFastKeccak`), about 6× faster on these inputs.
+   */
+  keccak?: Keccak;
+  /** Token signature recovery; default libsecp256k1 where its prebuild loads, @noble otherwise (same results). */
+  recoverSigner?: RecoverSigner;
 };
 
 export type ExecuteResult = { cac: CacJson; signature: Hex; digest: Hex; signer: Address };
@@ -73,6 +85,10 @@ export function createJobExecutor(parameters: JobExecutorParameters): JobExecuto
   const router = { chainId: deployments.chainId, address: deployments.jobRouter };
   const anchor = { chainId: deployments.chainId, address: deployments.rollupAnchor };
   const runtimeHash = runtimeHashOf(enclave.teeType, enclave.measurement, enclave.address, attestationId);
+  // Fixed-layout EIP-712 digests (equal to viem's hashTypedData, tested) and native recovery: the node's hot path.
+  const tokenDigest = createJobTokenDigester(router, parameters.keccak);
+  const cacDigest = createCacDigester(anchor, parameters.keccak);
+  const recover = parameters.recoverSigner ?? createRecoverSigner(parameters.keccak);
 
   async function run(body: unknown, setLogger: (l: Logger) => void): Promise<ExecuteResult> {
     const request = parseJobRequest(body, { maxPayloadBytes });
@@ -127,24 +143,27 @@ export function createJobExecutor(parameters: JobExecutorParameters): JobExecuto
       configDigest: registered.configDigest.toLowerCase() as Hex,
       timestamp: now,
     };
-    const cacJson = buildCacJson({
-      clauseId: stored.manifest.clauseId,
-      cac,
-      anchor,
-      triggerType: token.triggerType,
-      triggerCommitment: bundle.trigger.commitment as Hex,
-      inputBundle: json,
-      encodedOutput,
-      runtime: {
-        teeType: enclave.teeType,
-        vendor: VENDOR[enclave.teeType] ?? `TEE type ${enclave.teeType}`,
-        simulated: enclave.simulated,
-        measurement: enclave.measurement,
-        enclaveKey: enclave.address,
-        attestationId,
+    const cacJson = buildCacJson(
+      {
+        clauseId: stored.manifest.clauseId,
+        cac,
+        anchor,
+        triggerType: token.triggerType,
+        triggerCommitment: bundle.trigger.commitment as Hex,
+        inputBundle: json,
+        encodedOutput,
+        runtime: {
+          teeType: enclave.teeType,
+          vendor: VENDOR[enclave.teeType] ?? `TEE type ${enclave.teeType}`,
+          simulated: enclave.simulated,
+          measurement: enclave.measurement,
+          enclaveKey: enclave.address,
+          attestationId,
+        },
+        sandbox: { abi: CLAUSE_ABI, stepLimit, stepsUsed, memoryPages: stored.manifest.limits.memoryPages },
       },
-      sandbox: { abi: CLAUSE_ABI, stepLimit, stepsUsed, memoryPages: stored.manifest.limits.memoryPages },
-    });
+      { cacDigest: bytesToHexFast(cacDigest(cac)) },
+    );
     const signature = await enclave.signCac(anchor, cac);
     log.info({ clause: stored.manifest.clauseId, outputHash: cac.outputHash, status: output.status, stepsUsed: Number(stepsUsed) }, "job executed, CAC signed");
     return { cac: cacJson, signature, digest: cacJson.hash_graph.cac_digest as Hex, signer: enclave.address };
@@ -155,11 +174,14 @@ export function createJobExecutor(parameters: JobExecutorParameters): JobExecuto
     const s = BigInt(`0x${signature.slice(66, 130)}`);
     const v = Number.parseInt(signature.slice(130, 132), 16);
     if ((v !== 27 && v !== 28) || s > SECP256K1_HALF_N) throw new ExecutorError("TOKEN_SIGNATURE_INVALID", "v must be 27 or 28 and s low");
+    let signer: Uint8Array | undefined;
     try {
-      return await recoverTypedDataAddress({ ...jobTokenTypedData(router, token), signature });
+      signer = recover(tokenDigest(token), hexToBytesFast(signature));
     } catch (cause) {
       throw new ExecutorError("TOKEN_SIGNATURE_INVALID", "the signature does not recover", { cause });
     }
+    if (!signer) throw new ExecutorError("TOKEN_SIGNATURE_INVALID", "the signature does not recover");
+    return getAddress(bytesToHexFast(signer));
   }
 
   return {

@@ -10,6 +10,7 @@ import { createViemChainView } from "../chain/viemChainView.js";
 import { createClauseStore, type ClauseStore } from "../clauseStore/createClauseStore.js";
 import { loadBuiltClause } from "../clauseStore/loadBuiltClause.js";
 import { createUnsafeDevAttestationRoot } from "../enclave/createUnsafeDevAttestationRoot.js";
+import { loadFastKeccak } from "../../crypto/loadFastKeccak.js";
 import { createUnsafeSimulatedEnclaveRuntime } from "../enclave/createUnsafeSimulatedEnclaveRuntime.js";
 import type { EnclaveRuntime } from "../enclave/EnclaveRuntime.js";
 import { ExecutorError } from "../errors/ExecutorError.js";
@@ -35,6 +36,8 @@ export async function startNode({ config, common }: { config: NodeConfig; common
   const clauses = createClauseStore(entries);
 
   const { chain, chainId } = await connectChain(config, clauses);
+  // WASM keccak for the per-job EIP-712 digests (token recovery, CAC signing); one instance, used synchronously.
+  const keccak = await loadFastKeccak();
   const enclave = createUnsafeSimulatedEnclaveRuntime({
     common,
     measurement: config.tee.measurement,
@@ -42,6 +45,7 @@ export async function startNode({ config, common }: { config: NodeConfig; common
     nodeRegistry: config.deployments.nodeRegistry,
     devRoot: createUnsafeDevAttestationRoot({ privateKey: config.tee.devRootKey }),
     now: () => chain.chainTime(),
+    keccak,
   });
   const evidence = await enclave.evidence(config.attestation.nonce);
   const attestationId = config.attestation.attestationId ?? evidence.attestationId;
@@ -64,6 +68,7 @@ export async function startNode({ config, common }: { config: NodeConfig; common
     deployments: { chainId, jobRouter: config.deployments.jobRouter, rollupAnchor: config.deployments.rollupAnchor },
     attestationId,
     maxPayloadBytes: config.maxPayloadBytes,
+    keccak,
   });
   const server = createNodeServer({ common, executor, enclave, clauses, attestationId, maxBodyBytes: 2 * config.maxPayloadBytes + 16 * 1024 });
   const { url } = await server.listen(config.port, config.host);

@@ -1,5 +1,7 @@
 import { expect } from "chai";
-import { toBytes, type Hex } from "viem";
+import { recoverTypedDataAddress, toBytes, type Hex } from "viem";
+import { cacTypedData, type Cac } from "../../../relayer/core/formats/eip712.js";
+import { HALF_ORDER } from "../../../relayer/core/quorum/signature.js";
 import { createCommon } from "../../../relayer/common/Common.js";
 import { sha256Of } from "../../../relayer/core/formats/ids.js";
 import { createUnsafeDevAttestationRoot } from "../../../relayer/executor/enclave/createUnsafeDevAttestationRoot.js";
@@ -50,6 +52,25 @@ describe("tenant payload keys", () => {
     expect(await verifyTenantPayloadKey(key, binding)).to.equal(true);
     expect(await verifyTenantPayloadKey(key, { ...binding, chainId: 1n })).to.equal(false);
     expect(await verifyTenantPayloadKey({ ...key, tenantId: TENANT_B }, binding)).to.equal(false);
+
+    // CACs are signed on the fixed-layout digest with libsecp256k1: viem recovers the enclave key from them.
+    const anchor = { chainId: 31337n, address: "0x000000000000000000000000000000000000a002" } as const;
+    const cac: Cac = {
+      jobId: `0x${"01".repeat(32)}`,
+      clauseId: `0x${"02".repeat(32)}`,
+      clauseVersion: 65536,
+      codeHash: `0x${"03".repeat(32)}`,
+      tenantId: TENANT_A,
+      attempt: 2,
+      inputHash: `0x${"04".repeat(32)}`,
+      outputHash: `0x${"05".repeat(32)}`,
+      runtimeHash: `0x${"06".repeat(32)}`,
+      configDigest: `0x${"07".repeat(32)}`,
+      timestamp: 1_750_000_000n,
+    };
+    const signature = await enclave.signCac(anchor, cac);
+    expect(await recoverTypedDataAddress({ ...cacTypedData(anchor, cac), signature })).to.equal(enclave.address);
+    expect(BigInt(`0x${signature.slice(66, 130)}`) <= HALF_ORDER).to.equal(true);
 
     const sealed = sealPayload(key.publicKey, toBytes("hello"));
     expect(new TextDecoder().decode(await enclave.decrypt(TENANT_A, sealed))).to.equal("hello");
