@@ -15,6 +15,8 @@ import { SensorBindingSchema, type SensorBinding } from "../core/scheduling/inpu
  * holds the scheduler key (`scheduler.keyEnv`), and the resolved key is wrapped so logs print "[redacted]".
  */
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "an address").transform((a) => getAddress(a));
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]{0,63}$/, "an environment variable name");
+const wei = z.string().regex(/^(0|[1-9][0-9]{0,30})$/, "a decimal amount of wei");
 const blockNumber = z.union([z.number().int().min(0), z.string().regex(/^(0|[1-9][0-9]{0,19})$/, "a decimal block number")]);
 const backoff = (defaults: { retries: number; baseDelayMs: number; maxDelayMs: number }) =>
   z
@@ -59,7 +61,7 @@ export const RelayerConfigSchema = z.strictObject({
   scheduler: z
     .strictObject({
       /** Name of the environment variable holding the scheduler's 32-byte private key (hex). Never the key itself. */
-      keyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]{0,63}$/, "an environment variable name").default("NSF_SCHEDULER_KEY"),
+      keyEnv: envName.default("NSF_SCHEDULER_KEY"),
     })
     .default({ keyEnv: "NSF_SCHEDULER_KEY" }),
   /** Executor nodes this relayer dispatches to; each is checked against NodeRegistry on every selection. */
@@ -104,6 +106,49 @@ export const RelayerConfigSchema = z.strictObject({
     })
     .default({ waitSeconds: 600, sensorBindings: [] }),
   database: z.strictObject({ file: z.string().min(1) }),
+  /**
+   * Part B (ADR 0008): the aggregator co-signers this process runs and the anchor submitter. Required by
+   * `nsf relayer start`; optional here so part A can be composed alone (tests, benchmarks).
+   */
+  aggregator: z
+    .strictObject({
+      /** Each co-signer is independent: its own key (from the environment variable it names), its own chain reads, its own records. */
+      coSigners: z.array(z.strictObject({ keyEnv: envName })).min(1).max(32),
+      /** The key that pays for anchor transactions; it authorises nothing (the quorum proof does). */
+      submitter: z.strictObject({ keyEnv: envName.default("NSF_SUBMITTER_KEY") }).default({ keyEnv: "NSF_SUBMITTER_KEY" }),
+      /** A batch is sealed this long after its first result arrived… */
+      batchWindowMs: z.number().int().min(0).max(3_600_000).default(5_000),
+      /** …or as soon as this many results are pending. */
+      maxBatchSize: z.number().int().min(1).max(100_000).default(1_024),
+      /** How often the batcher's state machine runs. */
+      tickMs: z.number().int().min(10).max(60_000).default(250),
+      /** Blocks on top of (and including) the anchor's block before a batch counts as anchored. */
+      confirmations: z.number().int().min(1).max(1_000).default(1),
+      /** How far back anchored batches are re-checked for reorgs (blocks). */
+      reorgDepth: z.number().int().min(1).max(100_000).default(64),
+      fees: z
+        .strictObject({
+          /** Never sign an anchor whose maxFeePerGas exceeds this. */
+          maxFeePerGasCapWei: wei.default("200000000000"),
+          /** Tip of a fresh transaction; default: the node's eth_maxPriorityFeePerGas. */
+          priorityFeePerGasWei: wei.optional(),
+          /** Fee bump of a replacement over the stuck transaction (nodes require at least +10 %). */
+          bumpBps: z.number().int().min(1_000).max(10_000).default(1_250),
+          /** A sent anchor not mined after this long is replaced with higher fees. */
+          stuckAfterMs: z.number().int().min(1_000).max(3_600_000).default(30_000),
+        })
+        .default({ maxFeePerGasCapWei: "200000000000", bumpBps: 1_250, stuckAfterMs: 30_000 }),
+    })
+    .optional(),
+  /** The operator endpoint: Prometheus metrics (`/metrics`), JSON status (`/status`), liveness (`/healthz`). */
+  http: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      host: z.string().min(1).default("127.0.0.1"),
+      /** 0 picks a free port (tests, `nsf dev`). */
+      port: z.number().int().min(0).max(65_535).default(9464),
+    })
+    .default({ enabled: true, host: "127.0.0.1", port: 9464 }),
 });
 
 export type RelayerConfigInput = z.input<typeof RelayerConfigSchema>;
@@ -150,6 +195,19 @@ export type RelayerConfig = Readonly<{
   }>;
   inputs: Readonly<{ directory: string | undefined; waitSeconds: number; sensorBindings: readonly ResolvedSensorBinding[] }>;
   database: Readonly<{ file: string }>;
+  aggregator: ResolvedAggregatorConfig | undefined;
+  http: Readonly<{ enabled: boolean; host: string; port: number }>;
+}>;
+
+export type ResolvedAggregatorConfig = Readonly<{
+  coSigners: readonly Readonly<{ keyEnv: string; key: Secret<Hex> }>[];
+  submitter: Readonly<{ keyEnv: string; key: Secret<Hex> }>;
+  batchWindowMs: number;
+  maxBatchSize: number;
+  tickMs: number;
+  confirmations: number;
+  reorgDepth: number;
+  fees: Readonly<{ maxFeePerGasCap: bigint; priorityFeePerGas: bigint | undefined; bumpBps: number; stuckAfterMs: number }>;
 }>;
 
 function invalid(path: string, message: string): RelayerError {
@@ -174,9 +232,7 @@ export function resolveRelayerConfig(input: unknown, env: Readonly<Record<string
     if (keys.has(node.enclaveKey)) throw invalid(`nodes.${i}.enclaveKey`, `${node.enclaveKey} is listed twice`);
     keys.add(node.enclaveKey);
   }
-  const rawKey = env[c.scheduler.keyEnv];
-  if (rawKey === undefined || rawKey === "") throw invalid("scheduler.keyEnv", `environment variable ${c.scheduler.keyEnv} is not set (it must hold the scheduler's private key)`);
-  if (!/^0x[0-9a-fA-F]{64}$/.test(rawKey.trim())) throw invalid("scheduler.keyEnv", `environment variable ${c.scheduler.keyEnv} is not a 32-byte hex private key`);
+  const schedulerKey = keyFromEnv(env, "scheduler.keyEnv", c.scheduler.keyEnv, "the scheduler's private key");
 
   const sensorBindings: ResolvedSensorBinding[] = c.inputs.sensorBindings.map((b, i) => {
     let clauseId: Hex;
@@ -194,12 +250,56 @@ export function resolveRelayerConfig(input: unknown, env: Readonly<Record<string
     logLevel: c.logLevel,
     chain: { ...c.chain, chainId: BigInt(c.chain.chainId), startBlock: BigInt(c.chain.startBlock), rpcRetry: { ...c.chain.rpcRetry } },
     contracts: { ...c.contracts, disputeResolver: c.contracts.disputeResolver },
-    scheduler: { keyEnv: c.scheduler.keyEnv, key: secret(rawKey.trim().toLowerCase() as Hex) },
+    scheduler: { keyEnv: c.scheduler.keyEnv, key: secret(schedulerKey) },
     nodes: c.nodes.map((n) => ({ url: n.url, enclaveKey: n.enclaveKey })),
     dispatch: { ...c.dispatch, lateGraceMs: c.dispatch.lateGraceMs ?? c.dispatch.timeoutMs, retry: { ...c.dispatch.retry } },
     inputs: { directory: c.inputs.directory, waitSeconds: c.inputs.waitSeconds, sensorBindings },
     database: { file: c.database.file },
+    aggregator: c.aggregator === undefined ? undefined : resolveAggregator(c.aggregator, env, { keyEnv: c.scheduler.keyEnv, key: schedulerKey }),
+    http: { ...c.http },
   } satisfies RelayerConfig);
+}
+
+function keyFromEnv(env: Readonly<Record<string, string | undefined>>, path: string, name: string, what: string): Hex {
+  const raw = env[name];
+  if (raw === undefined || raw === "") throw invalid(path, `environment variable ${name} is not set (it must hold ${what})`);
+  // The value is never echoed: a near-miss of a key is still a secret.
+  if (!/^0x[0-9a-fA-F]{64}$/.test(raw.trim())) throw invalid(path, `environment variable ${name} is not a 32-byte hex private key`);
+  return raw.trim().toLowerCase() as Hex;
+}
+
+function resolveAggregator(
+  a: NonNullable<z.infer<typeof RelayerConfigSchema>["aggregator"]>,
+  env: Readonly<Record<string, string | undefined>>,
+  scheduler: { keyEnv: string; key: Hex },
+): ResolvedAggregatorConfig {
+  const coSigners = a.coSigners.map((c, i) => ({ keyEnv: c.keyEnv, key: keyFromEnv(env, `aggregator.coSigners.${i}.keyEnv`, c.keyEnv, `co-signer ${i}'s aggregator key`) }));
+  const submitter = { keyEnv: a.submitter.keyEnv, key: keyFromEnv(env, "aggregator.submitter.keyEnv", a.submitter.keyEnv, "the anchor submitter's private key") };
+  // DESIGN.md §2: keys are never shared between roles, and each co-signer is an independent key.
+  const seen = new Map<string, string>([[scheduler.key, `scheduler (${scheduler.keyEnv})`]]);
+  for (const [path, role] of [...coSigners.map((c, i) => [`aggregator.coSigners.${i}.keyEnv`, c] as const), ["aggregator.submitter.keyEnv", submitter] as const]) {
+    const other = seen.get(role.key);
+    if (other) throw invalid(path, `${role.keyEnv} holds the same key as ${other}; every role and every co-signer needs its own key`);
+    seen.set(role.key, `${path} (${role.keyEnv})`);
+  }
+  if (a.fees.priorityFeePerGasWei !== undefined && BigInt(a.fees.priorityFeePerGasWei) > BigInt(a.fees.maxFeePerGasCapWei)) {
+    throw invalid("aggregator.fees.priorityFeePerGasWei", "is above maxFeePerGasCapWei");
+  }
+  return {
+    coSigners: coSigners.map((c) => ({ keyEnv: c.keyEnv, key: secret(c.key) })),
+    submitter: { keyEnv: submitter.keyEnv, key: secret(submitter.key) },
+    batchWindowMs: a.batchWindowMs,
+    maxBatchSize: a.maxBatchSize,
+    tickMs: a.tickMs,
+    confirmations: a.confirmations,
+    reorgDepth: a.reorgDepth,
+    fees: {
+      maxFeePerGasCap: BigInt(a.fees.maxFeePerGasCapWei),
+      priorityFeePerGas: a.fees.priorityFeePerGasWei === undefined ? undefined : BigInt(a.fees.priorityFeePerGasWei),
+      bumpBps: a.fees.bumpBps,
+      stuckAfterMs: a.fees.stuckAfterMs,
+    },
+  };
 }
 
 /** Environment variables that override the file (`NSF_RELAYER_*`), read here and nowhere else. */
@@ -207,6 +307,7 @@ export const RELAYER_ENV = {
   rpcUrl: "NSF_RELAYER_RPC_URL",
   database: "NSF_RELAYER_DATABASE",
   logLevel: "NSF_RELAYER_LOG_LEVEL",
+  httpPort: "NSF_RELAYER_HTTP_PORT",
 } as const;
 
 /** File, then environment; `env` defaults to the process environment (the only place it is read). */
@@ -225,6 +326,11 @@ export async function loadRelayerConfig(options: { file?: string; input?: Relaye
   if (env[RELAYER_ENV.rpcUrl]) base.chain = { ...chain, rpcUrl: env[RELAYER_ENV.rpcUrl] };
   if (env[RELAYER_ENV.database]) base.database = { ...database, file: env[RELAYER_ENV.database] };
   if (env[RELAYER_ENV.logLevel]) base.logLevel = env[RELAYER_ENV.logLevel];
+  if (env[RELAYER_ENV.httpPort]) {
+    const port = Number(env[RELAYER_ENV.httpPort]);
+    // A non-number stays a string, so the schema reports it under http.port.
+    base.http = { ...((base.http ?? {}) as Record<string, unknown>), port: Number.isInteger(port) ? port : env[RELAYER_ENV.httpPort] };
+  }
   return resolveRelayerConfig(base, env);
 }
 
