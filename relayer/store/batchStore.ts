@@ -184,6 +184,7 @@ export function createBatchStore(parameters: { database: Database; now?: () => n
     bundle: db.prepare("SELECT bundle_json FROM agg_batches WHERE batch_seq = ?"),
     batchesIn: db.prepare("SELECT * FROM agg_batches WHERE state = ? ORDER BY batch_seq"),
     latest: db.prepare("SELECT * FROM agg_batches WHERE state != 'conflicted' ORDER BY batch_seq DESC LIMIT 1"),
+    recent: db.prepare("SELECT batch_seq, state, opened_at_ms, first_seq, last_seq, root, bundle_hash, anchor_tx, anchor_block, anchor_block_hash FROM agg_batches ORDER BY batch_seq DESC LIMIT ?"),
     lastAnchored: db.prepare("SELECT MAX(batch_seq) AS s FROM agg_batches WHERE state = 'anchored'"),
     insertBatch: db.prepare("INSERT INTO agg_batches (batch_seq, state, opened_at_ms, updated_at_ms) VALUES (?, 'open', ?, ?)"),
     reopenConflicted: db.prepare("UPDATE agg_batches SET state = 'open', opened_at_ms = ?, first_seq = NULL, last_seq = NULL, root = NULL, bundle_hash = NULL, header_json = NULL, bundle_json = NULL, quorum_json = NULL, anchor_tx = NULL, anchor_block = NULL, anchor_block_hash = NULL, updated_at_ms = ? WHERE batch_seq = ? AND state = 'conflicted'"),
@@ -232,6 +233,10 @@ export function createBatchStore(parameters: { database: Database; now?: () => n
     },
     batchesIn(state: BatchState): StoredBatch[] {
       return (q.batchesIn.all(state) as Row[]).map(toBatch);
+    },
+    /** The latest `limit` batches, newest first, without headers, proofs or bundles (status displays). */
+    recentBatches(limit: number): StoredBatch[] {
+      return (q.recent.all(limit) as Row[]).map(toBatch);
     },
     latestBatch(): StoredBatch | undefined {
       const row = q.latest.get() as Row | undefined;
