@@ -11,9 +11,27 @@ const integer = (value: string): number => {
   if (!Number.isInteger(n)) throw new InvalidArgumentError("not an integer");
   return n;
 };
+const between = (min: number, max: number) => (value: string): number => {
+  const n = integer(value);
+  if (n < min || n > max) throw new InvalidArgumentError(`must be between ${min} and ${max}`);
+  return n;
+};
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-const program = new Command().name("nsf").description("NSF clause orchestration: clause tooling and executor node").showHelpAfterError();
+const program = new Command().name("nsf").description("NSF clause orchestration: local network, relayer, executor node, clause tooling").showHelpAfterError();
+
+program
+  .command("dev")
+  .description("run the whole network locally, end to end: hardhat node, contracts, DAOs, clauses, executor nodes, relayer, a sensor and a DAO trigger, anchors, a proven payout")
+  .option("--out <dir>", "where this run's files go (relayer database, input documents, config, logs, summary.json)", ".nsf/dev")
+  .option("--executors <n>", "executor nodes to start (5 to 12)", between(5, 12), 7)
+  .option("--block-time-ms <ms>", "interval mining of the local node (besides a block per transaction)", integer, 1000)
+  .option("--batch-window-ms <ms>", "the aggregator's batch window", integer, 2000)
+  .option("--timeout <seconds>", "give up waiting for the anchors after this long", integer, 180)
+  .option("--keep-running", "after the summary, keep the network up until Ctrl-C", false)
+  .action(async (options: { out: string; executors: number; blockTimeMs: number; batchWindowMs: number; timeout: number; keepRunning: boolean }) => {
+    await (await import("./commands/dev.js")).runDev({ ...options, timeoutSeconds: options.timeout });
+  });
 
 const clause = program.command("clause").description("clause tooling");
 clause

@@ -25,7 +25,7 @@ export type PassedProposal = {
 /** Deploys one DAO with Ignition; its founding holders delegate to themselves so their votes count. */
 export async function deployDao(
   connection: DevConnection,
-  options: { name: string; voters: Signer[]; votesEach?: bigint; votingDelayBlocks?: bigint; votingPeriodBlocks?: bigint; timelockDelaySeconds?: bigint },
+  options: { name: string; voters: Signer[]; votesEach?: bigint; votingDelayBlocks?: bigint; votingPeriodBlocks?: bigint; timelockDelaySeconds?: bigint; deploymentId?: string },
 ): Promise<Dao> {
   const holders = (await Promise.all(options.voters.map((v) => v.getAddress()))) as Address[];
   const settings: DaoSettings = {
@@ -38,7 +38,7 @@ export async function deployDao(
     holders,
     amounts: holders.map(() => options.votesEach ?? 1_000_000n * 10n ** 18n),
   };
-  const deployed = (await connection.ignition.deploy(buildDaoModule(settings), { displayUi: false })) as unknown as {
+  const deployed = (await connection.ignition.deploy(buildDaoModule(settings), { displayUi: false, ...(options.deploymentId ? { deploymentId: options.deploymentId } : {}) })) as unknown as {
     token: NSFVotesToken;
     timelock: NSFTimelock;
     governor: NSFGovernor;
@@ -56,6 +56,16 @@ export async function deployDao(
 }
 
 /**
+ * Mines `count` blocks one `evm_mine` at a time. Not `hardhat_mine(count)`: EDR reserves the middle blocks of a
+ * multi-block mine and reports for them a parentHash that does not match the previous block's reported hash
+ * (seen with EDR 0.3.x), which a relayer's chain watcher rightly refuses as an inconsistent chain until those
+ * blocks leave its reorg window.
+ */
+export async function mineBlocks(connection: DevConnection, count: bigint): Promise<void> {
+  for (let i = 0n; i < count; i++) await connection.provider.request({ method: "evm_mine", params: [] });
+}
+
+/**
  * Runs a real Governor proposal to completion: propose → (voting delay) → every voter votes for →
  * (voting period) → queue on the timelock → (timelock delay) → execute. Time and blocks advance with
  * the local chain's helpers; on a real network the same calls happen over days.
@@ -70,14 +80,14 @@ export async function passProposal(connection: DevConnection, dao: Dao, actions:
 
   const proposeTx = await (await proposer.propose(targets, values, calldatas, description)).wait();
   const proposalId = await dao.governor.hashProposal(targets, values, calldatas, descriptionHash);
-  await networkHelpers.mine(dao.settings.votingDelayBlocks + 1n);
+  await mineBlocks(connection, dao.settings.votingDelayBlocks + 1n);
 
   const votes: Hex[] = [];
   for (const voter of dao.voters) {
     const receipt = await (await dao.governor.connect(voter).castVote(proposalId, 1)).wait();
     votes.push(receipt!.hash as Hex);
   }
-  await networkHelpers.mine(dao.settings.votingPeriodBlocks + 1n);
+  await mineBlocks(connection, dao.settings.votingPeriodBlocks + 1n);
 
   const queueTx = await (await proposer.queue(targets, values, calldatas, descriptionHash)).wait();
   await networkHelpers.time.increase(dao.settings.timelockDelaySeconds + 1n);

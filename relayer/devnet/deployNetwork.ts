@@ -31,15 +31,19 @@ export type DeployNetworkOptions = {
   maxAttestationSeconds?: bigint;
   epochSeconds?: bigint;
   maxJobWindowSeconds?: bigint;
+  /** Ignition's journal id on a non-simulated network (ignition/deployments/<id>); default chain-<chainId>. */
+  deploymentId?: string;
 };
 
 /** Deploys (or, on a chain Ignition already deployed to, reuses) the network contracts. */
 export async function deployNetwork(connection: DevConnection, options: DeployNetworkOptions = {}): Promise<DeployedNetwork> {
+  const { deploymentId, ...moduleOptions } = options;
   const parameters: Record<string, bigint> = {};
-  for (const [key, value] of Object.entries(options)) if (value !== undefined) parameters[key] = value;
+  for (const [key, value] of Object.entries(moduleOptions)) if (value !== undefined) parameters[key] = value;
   const deployed = await connection.ignition.deploy(NsfNetwork, {
     parameters: { NsfNetwork: parameters },
     displayUi: false,
+    ...(deploymentId ? { deploymentId } : {}),
   });
   const contracts = deployed as unknown as NetworkContracts;
   const addresses = {} as Record<keyof NetworkContracts, Address>;
