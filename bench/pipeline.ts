@@ -65,7 +65,7 @@ async function time(iterations: number, fn: () => unknown): Promise<number> {
 
 type Network = Awaited<ReturnType<typeof createSimulatedExecutorNetwork>>;
 
-async function createBenchNetwork() {
+export async function createBenchNetwork() {
   const common = createCommon({ logLevel: "silent" });
   const scheduler = createSchedulerAccount(generatePrivateKey());
   const clause = await loadBuiltClause(FLOOD_DIR);
@@ -77,16 +77,16 @@ async function createBenchNetwork() {
  * One run over fresh relayer state. `record` keeps every executor reply by (job, node, attempt); `replay` answers
  * from such a record instead of executing (a miss executes for real and is counted), which isolates the relayer.
  */
-async function runPipeline(
+export async function runPipeline(
   bench: { common: ReturnType<typeof createCommon>; scheduler: LocalAccount; network: Network },
   jobs: number,
   database: "file" | "memory",
-  options: { concurrency?: number; record?: Map<string, unknown>; replay?: Map<string, unknown> } = {},
+  options: { concurrency?: number; record?: Map<string, unknown>; replay?: Map<string, unknown>; commit?: "immediate" | "grouped" } = {},
 ) {
   const { scheduler, network } = bench;
   const common = createCommon({ logLevel: "silent" });
   const dir = mkdtempSync(path.join(tmpdir(), "nsf-bench-pipeline-"));
-  const store = createJobStore({ database: openDatabase({ file: database === "file" ? path.join(dir, "relayer.db") : ":memory:", migrations: { jobs: JOB_STORE_MIGRATIONS } }) });
+  const store = createJobStore({ database: openDatabase({ file: database === "file" ? path.join(dir, "relayer.db") : ":memory:", migrations: { jobs: JOB_STORE_MIGRATIONS } }), commit: options.commit ?? "grouped" });
   const metrics = createRelayerMetrics(common.metrics);
   const inputs = createInMemoryInputProvider();
   inputs.putSensorBinding(network.clause.clauseId, undefined, { answerInput: "rainfall_72h_mm_x10", values: { insured_households: "1200" } });

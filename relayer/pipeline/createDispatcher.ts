@@ -273,6 +273,9 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
             payloadKeyVerified: true,
             ...(seal ? { seal } : {}),
           });
+          // The attempt row (opened in `dispatch`) must be on disk before the token leaves: with a grouped store
+          // this waits for the turn's commit, shared with every other write of the turn (one fsync).
+          await store.durable();
           reply = await transport.execute(endpoint, body, signal);
           replied = true;
           const now = await chainTime();
@@ -386,8 +389,9 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
   }
 
   /**
-   * Dispatches to `nodes`: first every attempt row (and the dispatch transitions) in ONE transaction, then — only
-   * once that committed — signs, seals and sends each. Persist before the side effect, one fsync per batch.
+   * Dispatches to `nodes`: first every attempt row (and the dispatch transitions) in ONE transaction, then signs,
+   * seals and — only once that is on disk (`store.durable()`) — sends each. Persist before the side effect; with a
+   * grouped store one fsync covers every job dispatched in the same event-loop turn.
    */
   function dispatch(job: JobRecord, clause: ClauseFacts, nodes: readonly NodeFacts[], now: bigint, ctx: JobContext, selection: Selection): void {
     const ttlEnd = now + BigInt(config.tokenTtlSeconds);
@@ -452,6 +456,8 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
       cacs,
       agreedAt: now,
     };
+    // The CACs this result carries are recorded durably before it is handed on.
+    await store.durable();
     await sink.submit(result);
     store.applyTransition(job.jobId, { type: "agree", outputHash: decision.outputHash }, {
       patch: { outputHash: decision.outputHash },

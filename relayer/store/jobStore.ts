@@ -195,8 +195,21 @@ const num = (v: unknown): number => Number(v);
 const big = (v: unknown): bigint => BigInt(v as number | string);
 const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
 
-export function createJobStore(parameters: { database: Database; clock?: () => number }) {
-  const { db, transaction } = parameters.database;
+export type JobStoreParameters = {
+  database: Database;
+  clock?: () => number;
+  /**
+   * "immediate" (default): every write is committed and durable when the method returns.
+   * "grouped": writes join the database's group transaction of the current event-loop turn (one fsync per turn,
+   * openDatabase.ts); a caller awaits `durable()` before any side effect a write enables. The dispatcher always
+   * does, so it is correct in both modes.
+   */
+  commit?: "immediate" | "grouped";
+};
+
+export function createJobStore(parameters: JobStoreParameters) {
+  const { db } = parameters.database;
+  const transaction = parameters.commit === "grouped" ? parameters.database.groupTransaction : parameters.database.transaction;
   const now = parameters.clock ?? Date.now;
 
   const q = {
@@ -375,7 +388,10 @@ export function createJobStore(parameters: { database: Database; clock?: () => n
 
   return {
     database: parameters.database,
+    /** One atomic write of several store calls (grouped or immediate, as the store was created). */
     transaction,
+    /** Resolves once every write so far is on disk: await it before a side effect that depends on them. */
+    durable: (): Promise<void> => parameters.database.durable(),
 
     // ── watcher ────────────────────────────────────────────────────────────────────────────────────────────
     getCursor(): BlockRef | undefined {
@@ -459,7 +475,7 @@ export function createJobStore(parameters: { database: Database; clock?: () => n
     },
 
     setTrigger(jobId: Hex, trigger: TriggerData): void {
-      q.setTrigger.run(JSON.stringify(jsonSafe(trigger)), jobId.toLowerCase());
+      transaction(() => q.setTrigger.run(JSON.stringify(jsonSafe(trigger)), jobId.toLowerCase()));
     },
 
     applyTransition,
@@ -551,19 +567,21 @@ export function createJobStore(parameters: { database: Database; clock?: () => n
     // ── CACs ───────────────────────────────────────────────────────────────────────────────────────────────
     /** Every reply is recorded: valid CACs count, invalid ones are kept with their reason (and as evidence). */
     recordCac(record: CacRecord): void {
-      q.insertCac.run(
-        record.jobId.toLowerCase(),
-        record.attempt,
-        record.node,
-        record.valid ? 1 : 0,
-        record.code ?? null,
-        record.reason ?? null,
-        record.signer ?? null,
-        record.outputHash ?? null,
-        record.digest ?? null,
-        record.signature ?? null,
-        record.reply ?? null,
-        now(),
+      transaction(() =>
+        q.insertCac.run(
+          record.jobId.toLowerCase(),
+          record.attempt,
+          record.node,
+          record.valid ? 1 : 0,
+          record.code ?? null,
+          record.reason ?? null,
+          record.signer ?? null,
+          record.outputHash ?? null,
+          record.digest ?? null,
+          record.signature ?? null,
+          record.reply ?? null,
+          now(),
+        ),
       );
     },
     cacsOf(jobId: Hex): CacRecord[] {

@@ -64,6 +64,11 @@ export async function createDispatchHarness(options: {
   policyFlags?: number;
   dispatch?: Partial<DispatchConfig>;
   common?: Common;
+  /** The job store's commit mode (default immediate) and its file (default in memory). */
+  commit?: "immediate" | "grouped";
+  file?: string;
+  /** Called synchronously at each side effect, before it happens: a token about to be sent, a result about to be handed on. */
+  observe?: { execute?(jobId: Hex, attempt: number): void; submit?(jobId: Hex): void };
 } = {}): Promise<Harness> {
   const common = options.common ?? createCommon({ logLevel: "silent" });
   const schedulerKey = privateKeyToAccount(generatePrivateKey());
@@ -78,8 +83,20 @@ export async function createDispatchHarness(options: {
     dao: DAO,
     tenantJurisdictions: ["KEN"],
   });
-  const store = createJobStore({ database: openDatabase({ file: ":memory:", migrations: { jobs: JOB_STORE_MIGRATIONS } }) });
-  const sink = createInMemoryResultSink();
+  const store = createJobStore({ database: openDatabase({ file: options.file ?? ":memory:", migrations: { jobs: JOB_STORE_MIGRATIONS } }), commit: options.commit ?? "immediate" });
+  const inMemorySink = createInMemoryResultSink();
+  const sink: InMemoryResultSink = {
+    get results() {
+      return inMemorySink.results;
+    },
+    get calls() {
+      return inMemorySink.calls;
+    },
+    submit(result) {
+      options.observe?.submit?.(result.jobId);
+      return inMemorySink.submit(result);
+    },
+  };
   const metrics = createRelayerMetrics(common.metrics);
   const inputs = createInMemoryInputProvider();
   inputs.putSensorBinding(network.clause.clauseId, undefined, { answerInput: "rainfall_72h_mm_x10", values: { insured_households: "1200" } });
@@ -94,6 +111,7 @@ export async function createDispatchHarness(options: {
   const transport: NodeTransport = {
     payloadKey: (node, tenantId, signal) => inner.payloadKey(node, tenantId, signal),
     async execute(node, request, signal) {
+      options.observe?.execute?.(request.token.jobId as Hex, request.token.attempt);
       const key = getAddress(node.enclaveKey);
       const behavior = behaviors.get(key) ?? "honest";
       switch (behavior) {

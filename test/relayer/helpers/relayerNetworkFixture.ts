@@ -305,7 +305,8 @@ export async function startRelayer(
   };
   const config = resolveRelayerConfig(input, { NSF_SCHEDULER_KEY: SCHEDULER_KEY });
   const common = options.common ?? createCommon({ logLevel: "silent" });
-  const store = createJobStore({ database: openDatabase({ file: config.database.file, migrations: { jobs: JOB_STORE_MIGRATIONS } }) });
+  // Group commit, as the benchmark and a busy relayer run it: the crash tests below must hold in this mode.
+  const store = createJobStore({ database: openDatabase({ file: config.database.file, migrations: { jobs: JOB_STORE_MIGRATIONS } }), commit: "grouped" });
   const reader = createRegistryReader({
     common,
     client: f.client,
