@@ -33,12 +33,53 @@ program
     await (await import("./commands/dev.js")).runDev({ ...options, timeoutSeconds: options.timeout });
   });
 
+const relayer = program.command("relayer").description("the relayer daemon: watch, schedule, dispatch, aggregate, anchor");
+relayer
+  .command("start")
+  .description("run the relayer against the chain and nodes a config file names (keys from the environment variables it names); /metrics and /status on its http endpoint")
+  .requiredOption("-c, --config <file>", "relayer config (JSON; schema in relayer/config/relayerConfig.ts; NSF_RELAYER_* variables override it)")
+  .action(async (options: { config: string }) => (await import("./commands/relayerStart.js")).runRelayerStart(options));
+
+program
+  .command("status")
+  .description("what the chain (RollupAnchor) and a relayer (its /status endpoint) say: batches and results anchored, jobs by state, jobs in flight, recent batches")
+  .option("-c, --config <file>", "a relayer config: its RPC endpoint, contracts and http endpoint (no keys needed)")
+  .option("--url <url>", "a relayer's status endpoint, e.g. http://127.0.0.1:9464")
+  .option("--json", "print JSON", false)
+  .action(async (options: { config?: string; url?: string; json: boolean }) => (await import("./commands/status.js")).runStatus(options));
+
 const clause = program.command("clause").description("clause tooling");
 clause
   .command("build")
   .description("compile clause directories (clause.json + assembly/) to build/<name>.wasm and build/manifest.json with its sha-256 code hash")
   .argument("<dir...>", "clause directories")
   .action(async (dirs: string[]) => (await import("./commands/clauseBuild.js")).runClauseBuild(dirs));
+clause
+  .command("register")
+  .description("LOCAL DEV CHAINS ONLY: register a built clause through a real proposal of a DAO of a running `nsf dev` network (votes with the node's unlocked accounts; skips voting period and timelock delay with evm_mine/evm_increaseTime)")
+  .requiredOption("--deployment <file>", "the dev network's deployment file (written by nsf dev)", ".nsf/dev/deployment.json")
+  .requiredOption("--dao <name>", "the proposing DAO, e.g. HealthDAO")
+  .requiredOption("--clause <dir>", "clause directory with a build/ (nsf clause build)")
+  .requiredOption("--jurisdiction <iso3>", "a jurisdiction the clause may run in (repeatable)", collect, [])
+  .option("--quorum <k/n>", "executor quorum", "3/5")
+  .option("--no-in-country", "allow executors outside the job's jurisdiction (default: in-country only)")
+  .option("--priority <class>", "disaster | finance | planning", "disaster")
+  .action(async (options) => {
+    await (await import("./commands/clauseRegister.js")).runClauseRegister(options);
+  });
+clause
+  .command("trigger")
+  .description("LOCAL DEV CHAINS ONLY: a DAO-triggered job — writes the input document where the relayer reads it and passes a proposal calling JobRouter.requestJob with its hash")
+  .requiredOption("--deployment <file>", "the dev network's deployment file (written by nsf dev)", ".nsf/dev/deployment.json")
+  .requiredOption("--dao <name>", "the DAO deciding, e.g. HealthDAO")
+  .requiredOption("--clause <id>", "clause id, e.g. WHO::Health::PandemicAlert@1.0.0")
+  .requiredOption("--jurisdiction <iso3>", "the tenant's jurisdiction")
+  .option("--set <name=value>", "an input value of the document (repeatable)", collect, [])
+  .option("--memo <text>", "a memo in the input document")
+  .option("--inputs <dir>", "the relayer's inputs.directory (default: the deployment's)")
+  .action(async (options) => {
+    await (await import("./commands/clauseTrigger.js")).runClauseTrigger(options);
+  });
 
 program
   .command("node")
@@ -73,10 +114,10 @@ try {
   await program.parseAsync();
 } catch (error) {
   // Typed errors print their code and message; anything else is a bug and keeps its stack.
-  if (error instanceof NsfError) {
-    process.stderr.write(`nsf: ${error.code}: ${error.message}\n`);
-    process.exitCode = 1;
-  } else {
-    throw error;
-  }
+  if (error instanceof NsfError) process.stderr.write(`nsf: ${error.code}: ${error.message}\n`);
+  else process.stderr.write(`nsf: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
 }
+// The command has finished (long-running ones return only after their shutdown): sockets or pollers a library
+// left open (HTTP keep-alive, provider polling) must not keep the process alive.
+process.exit(process.exitCode ?? 0);

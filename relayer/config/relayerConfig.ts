@@ -312,15 +312,50 @@ export const RELAYER_ENV = {
 
 /** File, then environment; `env` defaults to the process environment (the only place it is read). */
 export async function loadRelayerConfig(options: { file?: string; input?: RelayerConfigInput; env?: Readonly<Record<string, string | undefined>> } = {}): Promise<RelayerConfig> {
+  const env = options.env ?? process.env;
+  return resolveRelayerConfig(await readRelayerConfigInput(options, env), env);
+}
+
+/** What a relayer config says about where things are (no secrets needed): what `nsf status` reads. */
+export type RelayerEndpoints = Readonly<{
+  chain: Readonly<{ rpcUrl: string; chainId: bigint; startBlock: bigint }>;
+  contracts: RelayerConfig["contracts"];
+  http: RelayerConfig["http"];
+}>;
+
+/** The config's endpoints, validated by the same schema, without reading any key. */
+export async function loadRelayerEndpoints(options: { file: string; env?: Readonly<Record<string, string | undefined>> }): Promise<RelayerEndpoints> {
+  const env = options.env ?? process.env;
+  const result = RelayerConfigSchema.safeParse(await readRelayerConfigInput(options, env));
+  if (!result.success) {
+    throw new RelayerError("CONFIG_INVALID", result.error.issues.map((i) => `${i.path.join(".") || "(config)"}: ${i.message}`).join("; "));
+  }
+  const c = result.data;
+  return deepFreeze({
+    chain: { rpcUrl: c.chain.rpcUrl, chainId: BigInt(c.chain.chainId), startBlock: BigInt(c.chain.startBlock) },
+    contracts: { ...c.contracts, disputeResolver: c.contracts.disputeResolver },
+    http: { ...c.http },
+  });
+}
+
+async function readRelayerConfigInput(options: { file?: string; input?: RelayerConfigInput }, env: Readonly<Record<string, string | undefined>>): Promise<Record<string, unknown>> {
   let base: Record<string, unknown> = { ...(options.input ?? {}) };
   if (options.file) {
+    let text: string;
     try {
-      base = { ...base, ...(JSON.parse(await readFile(options.file, "utf8")) as Record<string, unknown>) };
+      text = await readFile(options.file, "utf8");
     } catch (cause) {
-      throw new RelayerError("CONFIG_INVALID", `(file): cannot read ${options.file} as JSON`, { cause });
+      throw new RelayerError("CONFIG_INVALID", `(file): cannot read ${options.file}: ${(cause as NodeJS.ErrnoException).code ?? "error"}`, { cause });
     }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (cause) {
+      throw new RelayerError("CONFIG_INVALID", `(file): ${options.file} is not JSON`, { cause });
+    }
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new RelayerError("CONFIG_INVALID", `(file): ${options.file} must hold a JSON object`);
+    base = { ...base, ...(parsed as Record<string, unknown>) };
   }
-  const env = options.env ?? process.env;
   const chain = (base.chain ?? {}) as Record<string, unknown>;
   const database = (base.database ?? {}) as Record<string, unknown>;
   if (env[RELAYER_ENV.rpcUrl]) base.chain = { ...chain, rpcUrl: env[RELAYER_ENV.rpcUrl] };
@@ -331,7 +366,7 @@ export async function loadRelayerConfig(options: { file?: string; input?: Relaye
     // A non-number stays a string, so the schema reports it under http.port.
     base.http = { ...((base.http ?? {}) as Record<string, unknown>), port: Number.isInteger(port) ? port : env[RELAYER_ENV.httpPort] };
   }
-  return resolveRelayerConfig(base, env);
+  return base;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -56,6 +56,30 @@ export async function deployDao(
 }
 
 /**
+ * A DAO already deployed, rebuilt from the chain: its governor's token, timelock, voting delay and period and
+ * the timelock's delay; its voters are the accounts of `candidates` holding delegated votes (on a local node,
+ * its unlocked accounts). Used by `nsf clause register|trigger` to run proposals on a running dev network.
+ */
+export async function attachDao(connection: DevConnection, parameters: { name: string; governor: Address; candidates: Signer[] }): Promise<Dao> {
+  const governor = (await connection.ethers.getContractAt("NSFGovernor", parameters.governor)) as unknown as NSFGovernor;
+  const token = (await connection.ethers.getContractAt("NSFVotesToken", await governor.token())) as unknown as NSFVotesToken;
+  const timelock = (await connection.ethers.getContractAt("NSFTimelock", await governor.timelock())) as unknown as NSFTimelock;
+  const voters: Signer[] = [];
+  for (const candidate of parameters.candidates) if ((await token.getVotes(await candidate.getAddress())) > 0n) voters.push(candidate);
+  const settings: DaoSettings = {
+    name: parameters.name,
+    symbol: await token.symbol(),
+    votingDelayBlocks: await governor.votingDelay(),
+    votingPeriodBlocks: await governor.votingPeriod(),
+    timelockDelaySeconds: await timelock.getMinDelay(),
+    quorumPercent: 0n,
+    holders: (await Promise.all(voters.map((v) => v.getAddress()))) as Address[],
+    amounts: [],
+  };
+  return { name: parameters.name, token, timelock, governor, timelockAddress: (await timelock.getAddress()) as Address, settings, voters };
+}
+
+/**
  * Mines `count` blocks one `evm_mine` at a time. Not `hardhat_mine(count)`: EDR reserves the middle blocks of a
  * multi-block mine and reports for them a parentHash that does not match the previous block's reported hash
  * (seen with EDR 0.3.x), which a relayer's chain watcher rightly refuses as an inconsistent chain until those

@@ -53,3 +53,23 @@ export async function deployNetwork(connection: DevConnection, options: DeployNe
   const { chainId } = await connection.ethers.provider.getNetwork();
   return { chainId, contracts, addresses };
 }
+
+const ARTIFACTS: Record<keyof NetworkContracts, string> = {
+  accessManager: "NSFAccessManager",
+  jurisdictionRegistry: "JurisdictionRegistry",
+  clauseRegistry: "ClauseRegistry",
+  nodeRegistry: "NodeRegistry",
+  jobRouter: "JobRouter",
+  rollupAnchor: "RollupAnchor",
+  disputeResolver: "DisputeResolver",
+};
+
+/** The network contracts already deployed at `addresses` (e.g. read from a dev deployment file). */
+export async function attachNetwork(connection: DevConnection, addresses: Record<keyof NetworkContracts, Address>): Promise<DeployedNetwork> {
+  const contracts = {} as Record<keyof NetworkContracts, unknown>;
+  for (const [name, artifact] of Object.entries(ARTIFACTS) as [keyof NetworkContracts, string][]) {
+    contracts[name] = await connection.ethers.getContractAt(artifact, addresses[name]);
+  }
+  const { chainId } = await connection.ethers.provider.getNetwork();
+  return { chainId, contracts: contracts as NetworkContracts, addresses };
+}

@@ -10,6 +10,7 @@ import { executionProofOf } from "../../core/batching/executionProof.js";
 import { NsfError } from "../../core/errors/NsfError.js";
 import { decodeClauseOutput } from "../../core/formats/output.js";
 import type { DevConnection } from "../../devnet/connection.js";
+import { devDeploymentOf } from "../../devnet/devDeployment.js";
 import { devRelayerConfig, devSubmitter } from "../../devnet/devRelayerConfig.js";
 import { renderDevSummary, usdc, type DevSummary } from "../../devnet/devSummary.js";
 import { startLocalNode, type LocalNode } from "../../devnet/localNode.js";
@@ -139,6 +140,8 @@ export async function runDev(options: DevOptions): Promise<void> {
     await relayer.start();
     progress.detail(`status ${relayer.statusUrl}/status, metrics ${relayer.statusUrl}/metrics, logs ${shown(logFile)}`);
     progress.detail(`config ${shown(configFile)} (keys: public dev keys in environment variables it names)`);
+    const deploymentFile = path.join(out, "deployment.json");
+    writeFileSync(deploymentFile, `${JSON.stringify(await devDeploymentOf(dev, { rpcUrl: node.url, inputsDirectory, relayerConfig: configFile, statusUrl: relayer.statusUrl }), null, 2)}\n`);
 
     progress.step(`HealthDAO decides: a proposal calls JobRouter.requestJob for ${PANDEMIC.id} in UGA`);
     const document = { schema: "nsf.input-document/1" as const, values: { new_cases_7d: "5400", population: "2500000", reproduction_number_x100: "162" }, memo: "Kampala district, week 47: surveillance counts and the authorised simulation's R" };
@@ -216,7 +219,11 @@ export async function runDev(options: DevOptions): Promise<void> {
 
     if (options.keepRunning) {
       process.stdout.write(`\nThe network keeps running (RPC ${node.url}, status ${relayer.statusUrl}/status). Try:\n`);
-      process.stdout.write(`  npm run nsf -- status --url ${relayer.statusUrl}\nCtrl-C stops everything.\n`);
+      const at = shown(path.join(out, "deployment.json"));
+      process.stdout.write(`  npm run nsf -- status --url ${relayer.statusUrl}\n`);
+      process.stdout.write(`  npm run nsf -- clause register --deployment ${at} --dao HealthDAO --clause clauses/examples/food-toxin --jurisdiction UGA --quorum 2/3\n`);
+      process.stdout.write(`  npm run nsf -- clause trigger --deployment ${at} --dao HealthDAO --clause CODEX::Food::ToxinThreshold@1.0.0 --jurisdiction UGA --set lot_id=42 --set toxin_ppm_x1000=21\n`);
+      process.stdout.write("Ctrl-C stops everything.\n");
       await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
     }
   } catch (error) {
