@@ -21,6 +21,7 @@ export type DevRelayerConfigParameters = {
   databaseFile: string;
   inputsDirectory: string;
   batchWindowMs?: number;
+  maxBatchSize?: number;
   pollIntervalMs?: number;
   httpPort?: number;
   logLevel?: RelayerConfigInput["logLevel"];
@@ -70,7 +71,7 @@ export function devRelayerConfig(parameters: DevRelayerConfigParameters): { inpu
       coSigners: DEV_KEY_ENV.coSigners.map((keyEnv) => ({ keyEnv })),
       submitter: { keyEnv: DEV_KEY_ENV.submitter },
       batchWindowMs: parameters.batchWindowMs ?? 2_000,
-      maxBatchSize: 256,
+      maxBatchSize: parameters.maxBatchSize ?? 256,
       tickMs: 100,
       confirmations: 1,
     },

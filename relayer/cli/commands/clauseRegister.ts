@@ -11,6 +11,8 @@ import { connectDevDeployment } from "./devDeploymentConnection.js";
 export type ClauseRegisterOptions = {
   deployment: string;
   dao: string;
+  /** Where the JSON result goes (stdout by default). */
+  write?: (text: string) => void;
   clause: string;
   jurisdiction: string[];
   quorum: string;
@@ -57,6 +59,6 @@ export async function runClauseRegister(options: ClauseRegisterOptions): Promise
     proposalId: proposal.proposalId.toString(),
     transactions: proposal.transactions,
   };
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  (options.write ?? ((text: string) => void process.stdout.write(text)))(`${JSON.stringify(result, null, 2)}\n`);
   return result;
 }

@@ -6,6 +6,8 @@ import { connectDevDeployment } from "./devDeploymentConnection.js";
 export type ClauseTriggerOptions = {
   deployment: string;
   dao: string;
+  /** Where the JSON result goes (stdout by default). */
+  write?: (text: string) => void;
   clause: string;
   jurisdiction: string;
   set: string[];
@@ -50,6 +52,6 @@ export async function runClauseTrigger(options: ClauseTriggerOptions): Promise<C
     executeTx: request.proposal.transactions.execute,
     deadline: request.deadline.toString(),
   };
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  (options.write ?? ((text: string) => void process.stdout.write(text)))(`${JSON.stringify(result, null, 2)}\n`);
   return result;
 }
