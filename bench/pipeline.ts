@@ -22,6 +22,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { getAddress, toBytes, type Hex, type LocalAccount } from "viem";
 import { generatePrivateKey } from "viem/accounts";
 import { createCommon } from "../relayer/common/Common.js";
+import type { Keccak } from "../relayer/core/batching/hashing.js";
+import { loadFastKeccak } from "../relayer/crypto/loadFastKeccak.js";
 import { verifyCacReply } from "../relayer/core/agreement/verifyCac.js";
 import type { JobRouterLog } from "../relayer/core/chain/ChainEvent.js";
 import { canonicalJson, canonicalJsonHash } from "../relayer/core/formats/canonicalJson.js";
@@ -67,10 +69,11 @@ type Network = Awaited<ReturnType<typeof createSimulatedExecutorNetwork>>;
 
 export async function createBenchNetwork() {
   const common = createCommon({ logLevel: "silent" });
-  const scheduler = createSchedulerAccount(generatePrivateKey());
+  const keccak = await loadFastKeccak();
+  const scheduler = createSchedulerAccount(generatePrivateKey(), { keccak });
   const clause = await loadBuiltClause(FLOOD_DIR);
   const network = await createSimulatedExecutorNetwork({ common, clause, scheduler: scheduler.address, jurisdictions: ["KEN", "KEN", "KEN", "KEN", "KEN"], quorum: { k: 3, n: 5 }, dao: DAO, tenantJurisdictions: ["KEN"] });
-  return { common, scheduler, network };
+  return { common, scheduler, network, keccak };
 }
 
 /**
@@ -78,7 +81,7 @@ export async function createBenchNetwork() {
  * from such a record instead of executing (a miss executes for real and is counted), which isolates the relayer.
  */
 export async function runPipeline(
-  bench: { common: ReturnType<typeof createCommon>; scheduler: LocalAccount; network: Network },
+  bench: { common: ReturnType<typeof createCommon>; scheduler: LocalAccount; network: Network; keccak: Keccak },
   jobs: number,
   database: "file" | "memory",
   options: { concurrency?: number; record?: Map<string, unknown>; replay?: Map<string, unknown>; commit?: "immediate" | "grouped" } = {},
@@ -86,7 +89,7 @@ export async function runPipeline(
   const { scheduler, network } = bench;
   const common = createCommon({ logLevel: "silent" });
   const dir = mkdtempSync(path.join(tmpdir(), "nsf-bench-pipeline-"));
-  const store = createJobStore({ database: openDatabase({ file: database === "file" ? path.join(dir, "relayer.db") : ":memory:", migrations: { jobs: JOB_STORE_MIGRATIONS } }), commit: options.commit ?? "grouped" });
+  const store = createJobStore({ database: openDatabase({ file: database === "file" ? path.join(dir, "relayer.db") : ":memory:", migrations: { jobs: JOB_STORE_MIGRATIONS } }), commit: options.commit ?? "grouped", keccak: bench.keccak });
   const metrics = createRelayerMetrics(common.metrics);
   const inputs = createInMemoryInputProvider();
   inputs.putSensorBinding(network.clause.clauseId, undefined, { answerInput: "rainfall_72h_mm_x10", values: { insured_households: "1200" } });
@@ -119,6 +122,7 @@ export async function runPipeline(
     deployments: { chainId: network.chainId, jobRouter: network.deployments.jobRouter, nodeRegistry: network.deployments.nodeRegistry, rollupAnchor: network.deployments.rollupAnchor },
     nodes: network.executors.map((e) => e.endpoint),
     config: { timeoutMs: 600_000, tokenTtlSeconds: 600, concurrency: options.concurrency ?? 64, maxAttemptsPerJob: 12, retry: { retries: 1, baseDelayMs: 10, maxDelayMs: 100 }, maxClockSkewSeconds: 60, chainTimeCacheMs: 250 },
+    runtime: { keccak: bench.keccak },
   });
 
   const tenantId = tenantIdOf(DAO, "KEN");

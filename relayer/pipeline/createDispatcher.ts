@@ -2,7 +2,8 @@ import { getAddress, type Address, type Hex, type LocalAccount } from "viem";
 import type { Common } from "../common/Common.js";
 import type { RegistryReader } from "../chain/RegistryReader.js";
 import { defaultSleep } from "../chain/rpcCall.js";
-import { cacFromJson } from "../core/cac/cacJson.js";
+import { cacFromJson, createCacJsonParser } from "../core/cac/cacJson.js";
+import type { Keccak } from "../core/batching/hashing.js";
 import { tally, type CountedCac, type Tally } from "../core/agreement/tally.js";
 import { verifyCacReply, type RecoverSigner, type VerifiedCac } from "../core/agreement/verifyCac.js";
 import { NsfError } from "../core/errors/NsfError.js";
@@ -53,7 +54,14 @@ export type DispatcherParameters = {
   deployments: { chainId: bigint; jobRouter: Address; nodeRegistry: Address; rollupAnchor: Address };
   nodes: readonly NodeEndpoint[];
   config: DispatchConfig;
-  runtime?: { sleep?: (ms: number, signal?: AbortSignal) => Promise<void>; random?: () => number; recover?: RecoverSigner; seal?: SealPayload };
+  runtime?: {
+    sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+    random?: () => number;
+    recover?: RecoverSigner;
+    seal?: SealPayload;
+    /** keccak-256 for CAC re-hashing and signer addresses; pass the WASM one (`loadFastKeccak`), default pure JS. */
+    keccak?: Keccak;
+  };
 };
 
 export type Dispatcher = {
@@ -114,7 +122,9 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
   const sleep = parameters.runtime?.sleep ?? defaultSleep;
   const random = parameters.runtime?.random ?? Math.random;
   // libsecp256k1 for the two hot secp256k1 operations when its prebuild loads; the pure-JS defaults otherwise.
-  const recover = parameters.runtime?.recover ?? nativeRecover();
+  const keccak = parameters.runtime?.keccak;
+  const recover = parameters.runtime?.recover ?? nativeRecover(keccak);
+  const parseCac = keccak ? createCacJsonParser({ keccak }) : cacFromJson;
   const seal = parameters.runtime?.seal ?? tryNativeSealPayload();
   const lateGraceMs = config.lateGraceMs ?? config.timeoutMs;
   const endpoints = new Map(parameters.nodes.map((n) => [getAddress(n.enclaveKey), { enclaveKey: getAddress(n.enclaveKey), url: n.url }]));
@@ -214,6 +224,19 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
     return cached;
   }
 
+  const runtimeHashes = new Map<string, Hex>();
+  /** A node's registered runtime hash (what its CACs must name), computed once per registration facts. */
+  function runtimeHashFor(facts: NodeFacts, node: Address): Hex {
+    const key = `${facts.teeType}:${facts.measurement}:${node}:${facts.attestationId}`;
+    let hash = runtimeHashes.get(key);
+    if (!hash) {
+      hash = runtimeHashOf(facts.teeType, facts.measurement, node, facts.attestationId);
+      if (runtimeHashes.size >= 4096) runtimeHashes.clear();
+      runtimeHashes.set(key, hash);
+    }
+    return hash;
+  }
+
   function typed(error: unknown): NsfError {
     if (error instanceof NsfError && !(error instanceof ExecutorError)) return error;
     if (error instanceof ExecutorError && error.kind === "PAYLOAD_KEY_UNCERTIFIED") return new RelayerError("NODE_PAYLOAD_KEY_INVALID", error.details, { cause: error });
@@ -228,8 +251,12 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
     const node = getAddress(token.executor);
     const endpoint = endpoints.get(node)!;
     const log = logger.child({ tenant: job.tenantId, job: job.jobId, attempt: token.attempt, node });
+    // Aborted by the timeout's grace period or by shutdown (a listener, not AbortSignal.any: cheaper per attempt).
     const controller = new AbortController();
-    const signal = AbortSignal.any([controller.signal, shutdown]);
+    const signal = controller.signal;
+    const onShutdown = () => controller.abort(shutdown.reason);
+    if (shutdown.aborted) onShutdown();
+    else shutdown.addEventListener("abort", onShutdown, { once: true });
     let timedOut = false;
     let graceTimer: NodeJS.Timeout | undefined;
 
@@ -294,7 +321,7 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
               attempt: token.attempt,
               node: {
                 enclaveKey: node,
-                runtimeHash: runtimeHashOf(facts.teeType, facts.measurement, node, facts.attestationId),
+                runtimeHash: runtimeHashFor(facts, node),
                 status: facts.status,
                 activeSince: facts.activeSince,
                 attestedUntil: facts.attestedUntil,
@@ -306,6 +333,7 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
               maxClockSkewSeconds: BigInt(config.maxClockSkewSeconds),
             },
             recover,
+            parseCac,
           );
           const record = {
             jobId: job.jobId,
@@ -328,7 +356,7 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
             return;
           }
           const counted = store.transaction(() => {
-            if (store.validCacs(job.jobId).some((c) => c.signer && getAddress(c.signer) === verified.signer)) {
+            if (store.validSigners(job.jobId).some((c) => getAddress(c.signer) === verified.signer)) {
               const dup = new RelayerError("CAC_DUPLICATE_SIGNER", `signer ${verified.signer} already counted for this job`);
               store.recordCac({ ...record, valid: false, code: dup.code, reason: dup.details });
               store.closeAttempt(job.jobId, token.attempt, AttemptStatus.Failed, { code: dup.code, detail: dup.details });
@@ -381,6 +409,7 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
         } finally {
           clearTimeout(timer);
           clearTimeout(graceTimer);
+          shutdown.removeEventListener("abort", onShutdown);
           settle();
         }
       })();
@@ -484,7 +513,7 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
   async function drive(jobId: Hex): Promise<void> {
     const ctx = contextOf(jobId);
     while (!shutdown.aborted) {
-      const before = store.getJob(jobId);
+      const before = store.jobHead(jobId);
       if (!before || isTerminal(before.state)) break;
       const clause = await reader.getClause(before.clauseId);
       const now = await chainTime();
@@ -503,7 +532,7 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
         finish(job, "expire", new RelayerError("JOB_EXPIRED").code, `deadline ${job.deadline} passed (chain time ${now}) before agreement`, now);
         break;
       }
-      const valid: CountedCac[] = store.validCacs(jobId).flatMap((c) => (c.signer && c.outputHash ? [{ signer: getAddress(c.signer), outputHash: c.outputHash }] : []));
+      const valid: CountedCac[] = store.validSigners(jobId).map((c) => ({ signer: getAddress(c.signer), outputHash: c.outputHash }));
       const inflightNodes = new Set(ctx.inflight.values());
       const wallNow = Date.now();
       const waitingNodes = new Set([...ctx.notBefore].filter(([node, t]) => t > wallNow && !ctx.excluded.has(node)).map(([node]) => node));
@@ -619,8 +648,8 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
   };
 }
 
-function nativeRecover(): RecoverSigner | undefined {
-  const native = tryNativeRecoverSigner();
+function nativeRecover(keccak: Keccak | undefined): RecoverSigner | undefined {
+  const native = tryNativeRecoverSigner(keccak);
   if (!native) return undefined;
   return async (digest, signature) => {
     const signer = recoverAddressWith(native, digest, signature);

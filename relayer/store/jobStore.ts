@@ -1,5 +1,5 @@
 import type { Address, Hex } from "viem";
-import { auditEntryHash, AUDIT_GENESIS, AUDIT_SCHEMA, type AuditEntry, type ChainedAuditEntry } from "../core/audit/auditChain.js";
+import { auditEntryHashOfJcs, AUDIT_GENESIS, AUDIT_SCHEMA, type AuditEntry, type ChainedAuditEntry } from "../core/audit/auditChain.js";
 import type { BlockRef, JobRouterLog } from "../core/chain/ChainEvent.js";
 import type { StoredBlock } from "../core/chain/reorg.js";
 import { RelayerError } from "../core/errors/RelayerError.js";
@@ -8,6 +8,7 @@ import { JobState, onReorg, transition, type JobEvent } from "../core/jobs/jobSt
 import type { InputBundle } from "../core/scheduling/inputBundle.js";
 import type { NodeLoad } from "../core/scheduling/selectNodes.js";
 import type { JobFacts } from "../core/scheduling/types.js";
+import type { Keccak } from "../core/batching/hashing.js";
 import type { Database, Migration } from "./openDatabase.js";
 
 /**
@@ -205,6 +206,8 @@ export type JobStoreParameters = {
    * does, so it is correct in both modes.
    */
   commit?: "immediate" | "grouped";
+  /** keccak-256 for the audit hash chain; pass the WASM one (`loadFastKeccak`) on a busy relayer. Default pure JS. */
+  keccak?: Keccak;
 };
 
 export function createJobStore(parameters: JobStoreParameters) {
@@ -245,15 +248,18 @@ export function createJobStore(parameters: JobStoreParameters) {
     attemptsOf: db.prepare("SELECT * FROM attempts WHERE job_id = ? ORDER BY attempt"),
     openAttempts: db.prepare("SELECT * FROM attempts WHERE status = 'open' ORDER BY job_id, attempt"),
     closeAttempt: db.prepare("UPDATE attempts SET status = ?, error_code = ?, error_detail = ?, updated_at_ms = ? WHERE job_id = ? AND attempt = ?"),
-    statsEnsure: db.prepare("INSERT INTO node_stats (node) VALUES (?) ON CONFLICT (node) DO NOTHING"),
-    statsOpen: db.prepare("UPDATE node_stats SET open = open + ? WHERE node = ?"),
-    statsOutcome: db.prepare("UPDATE node_stats SET successes = successes + ?, failures = failures + ? WHERE node = ?"),
+    bumpStats: db.prepare(
+      `INSERT INTO node_stats (node, successes, failures, open) VALUES (?, ?, ?, ?)
+       ON CONFLICT (node) DO UPDATE SET successes = successes + excluded.successes, failures = failures + excluded.failures, open = open + excluded.open`,
+    ),
     stats: db.prepare("SELECT node, successes, failures, open FROM node_stats"),
     insertCac: db.prepare(
       "INSERT INTO cacs (job_id, attempt, node, valid, code, reason, signer, output_hash, digest, signature, reply, received_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     ),
     cacsOf: db.prepare("SELECT * FROM cacs WHERE job_id = ? ORDER BY id"),
     validCacs: db.prepare("SELECT * FROM cacs WHERE job_id = ? AND valid = 1 ORDER BY id"),
+    validSigners: db.prepare("SELECT signer, output_hash FROM cacs WHERE job_id = ? AND valid = 1 ORDER BY id"),
+    jobHead: db.prepare("SELECT state, clause_id FROM jobs WHERE job_id = ?"),
     auditHead: db.prepare("SELECT seq, entry_hash FROM audit_entries WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1"),
     insertAudit: db.prepare("INSERT INTO audit_entries (tenant_id, seq, job_id, event, entry, prev_hash, entry_hash) VALUES (?, ?, ?, ?, ?, ?, ?)"),
     auditOf: db.prepare("SELECT entry, prev_hash, entry_hash FROM audit_entries WHERE tenant_id = ? ORDER BY seq"),
@@ -261,7 +267,7 @@ export function createJobStore(parameters: JobStoreParameters) {
   };
 
   function toJob(row: Row): JobRecord {
-    return {
+    const record = {
       jobId: row.job_id as Hex,
       clauseId: row.clause_id as Hex,
       clauseVersion: num(row.clause_version),
@@ -277,14 +283,20 @@ export function createJobStore(parameters: JobStoreParameters) {
       transactionHash: row.tx_hash as Hex,
       state: row.state as JobState,
       attempt: num(row.attempt),
-      trigger: row.trigger_data ? decodeTrigger(row.trigger_data as string) : undefined,
+      trigger: undefined as TriggerData | undefined,
       inputHash: opt<Hex>(row.input_hash),
-      inputBundle: row.input_bundle ? (JSON.parse(row.input_bundle as string) as InputBundle) : undefined,
-      selection: row.selection ? JSON.parse(row.selection as string) : undefined,
+      inputBundle: undefined as InputBundle | undefined,
+      selection: undefined as unknown,
       outcome: row.outcome_code ? { code: row.outcome_code as string, reason: (row.outcome_reason as string) ?? "" } : undefined,
       outputHash: opt<Hex>(row.output_hash),
       reorgedFrom: opt<JobState>(row.reorged_from),
     };
+    // The JSON columns are parsed on first use: the dispatcher reads a job many times per step and needs the
+    // bundle once, the selection record practically never.
+    lazyJson(record, "trigger", row.trigger_data as string | null, decodeTrigger);
+    lazyJson(record, "inputBundle", row.input_bundle as string | null, (text) => JSON.parse(text) as InputBundle);
+    lazyJson(record, "selection", row.selection as string | null, (text) => JSON.parse(text) as unknown);
+    return record;
   }
 
   function toAttempt(row: Row): AttemptRecord {
@@ -341,8 +353,9 @@ export function createJobStore(parameters: JobStoreParameters) {
       ...(input.code !== undefined ? { code: input.code } : {}),
       ...(input.detail !== undefined ? { detail: jsonSafe(input.detail) as Record<string, unknown> } : {}),
     };
-    const entryHash = auditEntryHash(prevHash, entry);
-    q.insertAudit.run(tenant, seq, entry.job_id, entry.event, canonicalJson(entry), prevHash, entryHash);
+    const jcs = canonicalJson(entry);
+    const entryHash = auditEntryHashOfJcs(prevHash, jcs, parameters.keccak);
+    q.insertAudit.run(tenant, seq, entry.job_id, entry.event, jcs, prevHash, entryHash);
     return { entry, prevHash, entryHash };
   }
 
@@ -353,12 +366,14 @@ export function createJobStore(parameters: JobStoreParameters) {
       const next = transition({ state: job.state, attempt: job.attempt }, event);
       const patch = options.patch ?? {};
       const reorgedFrom = event.type === "reorg" ? job.state : event.type === "reinstate" ? null : (job.reorgedFrom ?? null);
+      const inputBundleText = patch.inputBundle ? canonicalJson(patch.inputBundle) : null;
+      const selectionText = patch.selection !== undefined ? JSON.stringify(jsonSafe(patch.selection)) : null;
       const result = q.updateJob.run(
         next.state,
         next.attempt,
         patch.inputHash ?? null,
-        patch.inputBundle ? canonicalJson(patch.inputBundle) : null,
-        patch.selection !== undefined ? JSON.stringify(jsonSafe(patch.selection)) : null,
+        inputBundleText,
+        selectionText,
         patch.outcome?.code ?? null,
         patch.outcome?.reason ?? null,
         patch.outputHash ?? null,
@@ -368,6 +383,17 @@ export function createJobStore(parameters: JobStoreParameters) {
         job.state,
       );
       if (Number(result.changes) !== 1) throw new RelayerError("JOB_INVALID_TRANSITION", `job ${jobId} changed concurrently`);
+      // The updated record, as a re-read would return it (the UPDATE above is its only change), without the re-read.
+      // Copied as descriptors, so the JSON columns the transition did not touch stay unparsed.
+      const updated = Object.defineProperties({}, Object.getOwnPropertyDescriptors(job)) as JobRecord;
+      updated.state = next.state;
+      updated.attempt = next.attempt;
+      updated.inputHash = patch.inputHash ?? job.inputHash;
+      if (patch.outcome) updated.outcome = { code: patch.outcome.code, reason: patch.outcome.reason };
+      updated.outputHash = patch.outputHash ?? job.outputHash;
+      updated.reorgedFrom = reorgedFrom ?? undefined;
+      if (inputBundleText !== null) lazyJson(updated, "inputBundle", inputBundleText, (text) => JSON.parse(text) as InputBundle);
+      if (selectionText !== null) lazyJson(updated, "selection", selectionText, (text) => JSON.parse(text) as unknown);
       q.recordTransition.run(job.jobId, job.state, next.state, JSON.stringify(jsonSafe(event)), now());
       appendAudit(job.tenantId, {
         event: options.audit?.event ?? `job.${next.state}`,
@@ -376,14 +402,12 @@ export function createJobStore(parameters: JobStoreParameters) {
         ...(options.audit?.code !== undefined ? { code: options.audit.code } : {}),
         detail: { from: job.state, to: next.state, ...(event.type === "dispatch" ? { attempt: event.attempt } : {}), ...(options.audit?.detail ?? {}) },
       });
-      return requireJob(jobId);
+      return updated;
     });
   }
 
   function bumpStats(node: Address, delta: { open?: number; successes?: number; failures?: number }): void {
-    q.statsEnsure.run(node);
-    if (delta.open) q.statsOpen.run(delta.open, node);
-    if (delta.successes || delta.failures) q.statsOutcome.run(delta.successes ?? 0, delta.failures ?? 0, node);
+    q.bumpStats.run(node, delta.successes ?? 0, delta.failures ?? 0, delta.open ?? 0);
   }
 
   return {
@@ -422,6 +446,11 @@ export function createJobStore(parameters: JobStoreParameters) {
     // ── jobs ───────────────────────────────────────────────────────────────────────────────────────────────
     getJob,
     requireJob,
+    /** Just a job's state and clause (a cheap read for loops that only need to know whether to go on). */
+    jobHead(jobId: Hex): { state: JobState; clauseId: Hex } | undefined {
+      const row = q.jobHead.get(jobId.toLowerCase()) as Row | undefined;
+      return row ? { state: row.state as JobState, clauseId: row.clause_id as Hex } : undefined;
+    },
     jobsInState(state: JobState, limit = 1000): JobRecord[] {
       return (q.jobsInState.all(state, limit) as Row[]).map(toJob);
     },
@@ -590,6 +619,10 @@ export function createJobStore(parameters: JobStoreParameters) {
     validCacs(jobId: Hex): CacRecord[] {
       return (q.validCacs.all(jobId.toLowerCase()) as Row[]).map(toCac);
     },
+    /** Signer and output of each valid CAC of a job, in arrival order: what tallying needs, without the replies. */
+    validSigners(jobId: Hex): { signer: Address; outputHash: Hex }[] {
+      return (q.validSigners.all(jobId.toLowerCase()) as Row[]).flatMap((r) => (r.signer && r.output_hash ? [{ signer: r.signer as Address, outputHash: r.output_hash as Hex }] : []));
+    },
 
     // ── audit ──────────────────────────────────────────────────────────────────────────────────────────────
     appendAudit(tenantId: Hex, input: AuditInput): ChainedAuditEntry {
@@ -600,6 +633,25 @@ export function createJobStore(parameters: JobStoreParameters) {
       return (q.auditOf.all(tenantId.toLowerCase()) as Row[]).map((r) => ({ entry: JSON.parse(r.entry as string) as AuditEntry, prevHash: r.prev_hash as Hex, entryHash: r.entry_hash as Hex }));
     },
   };
+}
+
+/**
+ * Defines `record[key]` as parsed on first read from `text` (undefined when `text` is null), then a plain value on
+ * whichever object it was read from (a descriptor copy stays lazy). Assigning to it replaces it, as for any property.
+ */
+function lazyJson<R extends object, K extends keyof R & string>(record: R, key: K, text: string | null, parse: (text: string) => R[K]): void {
+  Object.defineProperty(record, key, {
+    enumerable: true,
+    configurable: true,
+    get(this: R) {
+      const value = text === null ? undefined : parse(text);
+      Object.defineProperty(this, key, { value, enumerable: true, configurable: true, writable: true });
+      return value;
+    },
+    set(this: R, value: R[K]) {
+      Object.defineProperty(this, key, { value, enumerable: true, configurable: true, writable: true });
+    },
+  });
 }
 
 function decodeTrigger(text: string): TriggerData {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { getAddress, recoverAddress, type Address, type Hex } from "viem";
-import { cacFromJson, type CacJson } from "../cac/cacJson.js";
+import { cacFromJson, type CacJson, type CacJsonParser } from "../cac/cacJson.js";
 import { NsfError } from "../errors/NsfError.js";
 import { RelayerError } from "../errors/RelayerError.js";
 import type { Cac, Deployment } from "../formats/eip712.js";
@@ -48,15 +48,16 @@ const ReplySchema = z.object({
  * tenant, inputs, config digest and attempt; it is signed (low-s) by the dispatched node's enclave key, whose
  * registered runtime it names; and its timestamp is plausible against chain time and inside the key's attested
  * interval. Throws a typed `RelayerError` naming the first failed check; such a CAC is recorded, never counted.
+ * `recover` and `parseCac` default to viem / @noble; the dispatcher passes libsecp256k1 and `createCacJsonParser`.
  */
-export async function verifyCacReply(reply: unknown, expected: ExpectedCac, recover: RecoverSigner = defaultRecover): Promise<VerifiedCac> {
+export async function verifyCacReply(reply: unknown, expected: ExpectedCac, recover: RecoverSigner = defaultRecover, parseCac: CacJsonParser = cacFromJson): Promise<VerifiedCac> {
   const envelope = ReplySchema.safeParse(reply);
   if (!envelope.success) {
     throw new RelayerError("NODE_REPLY_MALFORMED", envelope.error.issues.map((i) => `${i.path.join(".") || "(reply)"}: ${i.message}`).join("; "));
   }
   let parsed: ReturnType<typeof cacFromJson>;
   try {
-    parsed = cacFromJson(envelope.data.cac);
+    parsed = parseCac(envelope.data.cac);
   } catch (error) {
     throw new RelayerError("CAC_INVALID", error instanceof NsfError ? error.message : "the CAC JSON does not parse", { cause: error });
   }

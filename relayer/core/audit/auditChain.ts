@@ -1,4 +1,5 @@
 import { concat, keccak256, toHex, type Hex } from "viem";
+import { bytesToHexFast, writeHex, type Keccak } from "../batching/hashing.js";
 import { canonicalJson } from "../formats/canonicalJson.js";
 
 /**
@@ -28,8 +29,20 @@ export type AuditEntry = {
 
 export type ChainedAuditEntry = { entry: AuditEntry; prevHash: Hex; entryHash: Hex };
 
-export function auditEntryHash(prevHash: Hex, entry: AuditEntry): Hex {
-  return keccak256(concat([prevHash, toHex(canonicalJson(entry))]));
+export function auditEntryHash(prevHash: Hex, entry: AuditEntry, keccak?: Keccak): Hex {
+  return auditEntryHashOfJcs(prevHash, canonicalJson(entry), keccak);
+}
+
+const utf8 = new TextEncoder();
+
+/** The same hash from the entry's JCS text (the store already has it); `keccak` e.g. the WASM one. */
+export function auditEntryHashOfJcs(prevHash: Hex, jcs: string, keccak?: Keccak): Hex {
+  if (!keccak) return keccak256(concat([prevHash, toHex(jcs)]));
+  const text = utf8.encode(jcs);
+  const preimage = new Uint8Array(32 + text.length);
+  writeHex(preimage, 0, prevHash);
+  preimage.set(text, 32);
+  return bytesToHexFast(keccak(preimage));
 }
 
 /** Checks order, tenant, links and hashes; returns the first broken sequence number or `undefined` when intact. */

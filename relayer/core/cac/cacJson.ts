@@ -1,11 +1,13 @@
 import { z } from "zod";
 import { getAddress, keccak256, recoverTypedDataAddress, type Address, type Hex } from "viem";
 import { InvalidFormatError } from "../errors/NsfError.js";
+import { createCacDigester } from "../batching/cacDigestFast.js";
+import { bytesToHexFast, type Keccak } from "../batching/hashing.js";
 import { canonicalJsonHash } from "../formats/canonicalJson.js";
-import { clauseIdOf, packClauseVersion, parseClauseId } from "../formats/clauseRef.js";
+import { clauseIdOf, formatClauseId, packClauseVersion, parseClauseId } from "../formats/clauseRef.js";
 import { cacDigest, cacTypedData, DOMAIN_VERSION, DomainName, type Cac, type Deployment } from "../formats/eip712.js";
 import { runtimeHashOf } from "../formats/ids.js";
-import { decodeClauseOutput, encodeClauseOutput } from "../formats/output.js";
+import { decodeClauseOutput, encodeClauseOutput, outputHashOf } from "../formats/output.js";
 
 /**
  * The CAC in JSON (docs/FORMATS.md §11): the readable fields of the NSF CAC schema (clause_id,
@@ -143,33 +145,94 @@ export function buildCacJson(parts: CacJsonParts, options: { cacDigest?: Hex } =
   return json;
 }
 
+/** The hashes `cacFromJson` recomputes; injectable so the relayer's hot path can run WASM keccak and caches. */
+export type CacJsonHashing = {
+  /** `clauseIdOf` and the packed version of a clause id string (validated). */
+  clause(id: string): { clauseId: Hex; version: number };
+  /** `keccak256(utf8(JCS(bundle)))`. */
+  inputHash(bundle: Record<string, unknown>): Hex;
+  /** `keccak256(encoded)`. */
+  outputHash(encoded: Hex): Hex;
+  runtimeHash(teeType: number, measurement: Hex, enclaveKey: Address, attestationId: Hex): Hex;
+  cacDigest(anchor: Deployment, cac: Cac): Hex;
+};
+
+/** viem and @noble, no state: what `cacFromJson` uses. */
+const VIEM_HASHING: CacJsonHashing = {
+  clause: (id) => ({ clauseId: clauseIdOf(id), version: packClauseVersion(parseClauseId(id)) }),
+  inputHash: (bundle) => canonicalJsonHash(bundle),
+  outputHash: (encoded) => keccak256(encoded),
+  runtimeHash: runtimeHashOf,
+  cacDigest,
+};
+
 /**
  * Parses a CAC JSON and recomputes every derived value: clause id hash and packed version from the id
  * string, inputHash from the bundle, outputHash from the encoded output (and the readable output from it),
  * runtimeHash from the runtime facts, and the EIP-712 digest from all of them. Throws on any mismatch.
  */
 export function cacFromJson(input: unknown): { cac: Cac; anchor: Deployment; digest: Hex; json: CacJson } {
+  return parseCacJson(input, VIEM_HASHING);
+}
+
+export type CacJsonParser = typeof cacFromJson;
+
+/**
+ * `cacFromJson` for a hot path: the same checks, the same results (tests compare both on valid and tampered
+ * CACs), with `keccak` (pass the WASM one) for every hash, the fixed-layout CAC digester per anchor, and bounded
+ * caches for what repeats across CACs (keyed by the exact strings, so a cached value is what the uncached call
+ * returned for the same input): a clause id's hash and version, a node's runtime hash. Not shared between
+ * threads (the digesters reuse buffers); one per dispatcher.
+ */
+export function createCacJsonParser(options: { keccak: Keccak; cacheSize?: number }): CacJsonParser {
+  const { keccak } = options;
+  const cacheSize = options.cacheSize ?? 1024;
+  const remember = <K, V>(cache: Map<K, V>, key: K, make: () => V): V => {
+    let value = cache.get(key);
+    if (value === undefined) {
+      value = make();
+      if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!);
+      cache.set(key, value);
+    }
+    return value;
+  };
+  const clauses = new Map<string, { clauseId: Hex; version: number }>();
+  const runtimes = new Map<string, Hex>();
+  const digesters = new Map<string, (cac: Cac) => Uint8Array>();
+  const encoder = new TextEncoder();
+  const hashing: CacJsonHashing = {
+    clause: (id) => remember(clauses, id, () => ({ clauseId: bytesToHexFast(keccak(encoder.encode(formatClauseId(parseClauseId(id))))), version: packClauseVersion(parseClauseId(id)) })),
+    inputHash: (bundle) => canonicalJsonHash(bundle, keccak),
+    outputHash: (encoded) => outputHashOf(encoded, keccak),
+    runtimeHash: (teeType, measurement, enclaveKey, attestationId) =>
+      remember(runtimes, `${teeType}:${measurement}:${enclaveKey}:${attestationId}`, () => runtimeHashOf(teeType, measurement, enclaveKey, attestationId)),
+    cacDigest: (anchor, cac) => bytesToHexFast(remember(digesters, `${anchor.chainId}:${anchor.address.toLowerCase()}`, () => createCacDigester(anchor, keccak))(cac)),
+  };
+  return (input) => parseCacJson(input, hashing);
+}
+
+function parseCacJson(input: unknown, hashing: CacJsonHashing): { cac: Cac; anchor: Deployment; digest: Hex; json: CacJson } {
   const parsed = CacJsonSchema.safeParse(input);
   if (!parsed.success) throw new InvalidFormatError("CAC JSON", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "), "nsf.cac/1 (docs/FORMATS.md §11)");
   const json = parsed.data;
   const mismatch = (what: string, expected: unknown, got: unknown) => new InvalidFormatError(`CAC JSON ${what}`, got, `must equal ${String(expected)}`);
 
-  const ref = parseClauseId(json.clause_id);
-  if (clauseIdOf(json.clause_id) !== json.governance_scope.clause_id_hash) throw mismatch("governance_scope.clause_id_hash", clauseIdOf(json.clause_id), json.governance_scope.clause_id_hash);
-  if (packClauseVersion(ref) !== json.governance_scope.clause_version) throw mismatch("governance_scope.clause_version", packClauseVersion(ref), json.governance_scope.clause_version);
+  const clause = hashing.clause(json.clause_id);
+  if (clause.clauseId !== json.governance_scope.clause_id_hash) throw mismatch("governance_scope.clause_id_hash", clause.clauseId, json.governance_scope.clause_id_hash);
+  if (clause.version !== json.governance_scope.clause_version) throw mismatch("governance_scope.clause_version", clause.version, json.governance_scope.clause_version);
 
-  const inputHash = canonicalJsonHash(json.inputs.bundle);
+  const inputHash = hashing.inputHash(json.inputs.bundle);
   if (inputHash !== json.hash_graph.input_hash) throw mismatch("hash_graph.input_hash", inputHash, json.hash_graph.input_hash);
   if (json.inputs.bundle.job_id !== json.execution_id) throw mismatch("inputs.bundle.job_id", json.execution_id, json.inputs.bundle.job_id);
 
   const encoded = json.outputs.encoded as Hex;
-  const outputHash = keccak256(encoded);
+  const outputHash = hashing.outputHash(encoded);
   if (outputHash !== json.hash_graph.output_hash) throw mismatch("hash_graph.output_hash", outputHash, json.hash_graph.output_hash);
   const readable = encodeClauseOutput({ status: json.outputs.status, action: json.outputs.action, amounts: json.outputs.amounts.map(BigInt) });
   if (readable !== encoded) throw mismatch("outputs (status, action, amounts)", "the decoded outputs.encoded", "different values");
 
   const rt = json.runtime_info;
-  const runtimeHash = runtimeHashOf(rt.tee_type, rt.measurement as Hex, rt.enclave_key as Address, rt.attestation_id as Hex);
+  const runtimeHash = hashing.runtimeHash(rt.tee_type, rt.measurement as Hex, rt.enclave_key as Address, rt.attestation_id as Hex);
   if (runtimeHash !== json.hash_graph.runtime_hash) throw mismatch("hash_graph.runtime_hash", runtimeHash, json.hash_graph.runtime_hash);
 
   const cac: Cac = {
@@ -186,7 +249,7 @@ export function cacFromJson(input: unknown): { cac: Cac; anchor: Deployment; dig
     timestamp: BigInt(json.timestamp),
   };
   const anchor: Deployment = { chainId: BigInt(json.hash_graph.eip712_domain.chain_id), address: getAddress(json.hash_graph.eip712_domain.verifying_contract) };
-  const digest = cacDigest(anchor, cac);
+  const digest = hashing.cacDigest(anchor, cac);
   if (digest !== json.hash_graph.cac_digest) throw mismatch("hash_graph.cac_digest", digest, json.hash_graph.cac_digest);
   return { cac, anchor, digest, json };
 }

@@ -1,4 +1,5 @@
 import { decodeAbiParameters, encodeAbiParameters, hexToString, keccak256, stringToHex, type Hex } from "viem";
+import { bytesToHexFast, hexToBytesFast, type Keccak } from "../batching/hashing.js";
 import { InvalidFormatError } from "../errors/NsfError.js";
 
 /** docs/FORMATS.md §5. */
@@ -31,4 +32,5 @@ export function decodeClauseOutput(encoded: Hex): ClauseOutput {
   }
 }
 
-export const outputHashOf = (encoded: Hex): Hex => keccak256(encoded);
+/** `keccak256(encoded)`; `keccak` replaces viem's pure-JS one (e.g. the WASM one on a hot path). */
+export const outputHashOf = (encoded: Hex, keccak?: Keccak): Hex => (keccak ? bytesToHexFast(keccak(hexToBytesFast(encoded))) : keccak256(encoded));

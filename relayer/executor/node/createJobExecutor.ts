@@ -13,7 +13,7 @@ import { ClauseStatus, TeeType } from "../../core/formats/enums.js";
 import { runtimeHashOf } from "../../core/formats/ids.js";
 import { encodeClauseOutput, outputHashOf } from "../../core/formats/output.js";
 import { checkClauseOutput } from "../../clauses/checkClauseOutput.js";
-import { clauseInputValues } from "../../clauses/clauseInputs.js";
+import { clauseInputParser } from "../../clauses/clauseInputs.js";
 import type { ChainView } from "../chain/ChainView.js";
 import type { ClauseStore } from "../clauseStore/createClauseStore.js";
 import type { EnclaveRuntime } from "../enclave/EnclaveRuntime.js";
@@ -89,6 +89,17 @@ export function createJobExecutor(parameters: JobExecutorParameters): JobExecuto
   const tokenDigest = createJobTokenDigester(router, parameters.keccak);
   const cacDigest = createCacDigester(anchor, parameters.keccak);
   const recover = parameters.recoverSigner ?? createRecoverSigner(parameters.keccak);
+  // One input parser per served clause module (the schema is built once); bounded like the sandbox's module cache.
+  const inputParsers = new Map<object, (values: unknown) => bigint[]>();
+  const inputParserOf = (stored: { manifest: Parameters<typeof clauseInputParser>[0] }) => {
+    let parser = inputParsers.get(stored.manifest);
+    if (!parser) {
+      parser = clauseInputParser(stored.manifest);
+      if (inputParsers.size >= 256) inputParsers.delete(inputParsers.keys().next().value!);
+      inputParsers.set(stored.manifest, parser);
+    }
+    return parser;
+  };
 
   async function run(body: unknown, setLogger: (l: Logger) => void): Promise<ExecuteResult> {
     const request = parseJobRequest(body, { maxPayloadBytes });
@@ -121,9 +132,9 @@ export function createJobExecutor(parameters: JobExecutorParameters): JobExecuto
     const { bundle, json } = parseInputBundle(plaintext);
     if (bundle.job_id !== token.jobId) throw new ExecutorError("INPUT_JOB_MISMATCH", "the bundle's job_id differs from the token's jobId");
     if (bundle.trigger.type !== TRIGGER_NAMES[token.triggerType]) throw new ExecutorError("INPUT_JOB_MISMATCH", "the bundle's trigger type differs from the token's");
-    const inputHash = canonicalJsonHash(json);
+    const inputHash = canonicalJsonHash(json, parameters.keccak);
     if (inputHash !== token.inputHash) throw new ExecutorError("INPUT_HASH_MISMATCH", `bundle hashes to ${inputHash}, token says ${token.inputHash}`);
-    const inputs = clauseInputValues(stored.manifest, bundle.values);
+    const inputs = inputParserOf(stored)(bundle.values);
 
     const stepLimit = BigInt(stored.manifest.limits.steps);
     const { output, stepsUsed } = await sandbox.run(prepared, inputs, stepLimit);
@@ -138,7 +149,7 @@ export function createJobExecutor(parameters: JobExecutorParameters): JobExecuto
       tenantId: token.tenantId,
       attempt: token.attempt,
       inputHash,
-      outputHash: outputHashOf(encodedOutput),
+      outputHash: outputHashOf(encodedOutput, parameters.keccak),
       runtimeHash,
       configDigest: registered.configDigest.toLowerCase() as Hex,
       timestamp: now,

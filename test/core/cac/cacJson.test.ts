@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { toBytes, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { buildCacJson, cacFromJson, recoverCacSigner, type CacJson, type CacJsonParts } from "../../../relayer/core/cac/cacJson.js";
+import { buildCacJson, cacFromJson, createCacJsonParser, recoverCacSigner, type CacJson, type CacJsonParts } from "../../../relayer/core/cac/cacJson.js";
+import { loadFastKeccak } from "../../../relayer/crypto/loadFastKeccak.js";
 import { canonicalJsonHash } from "../../../relayer/core/formats/canonicalJson.js";
 import { clauseIdOf, packClauseVersion, parseClauseId } from "../../../relayer/core/formats/clauseRef.js";
 import { cacDigest, cacTypedData, type Cac } from "../../../relayer/core/formats/eip712.js";
@@ -89,6 +90,52 @@ describe("CAC JSON (docs/FORMATS.md §11)", () => {
       expect(() => cacFromJson(json)).to.throw().with.property("code", "NSF_INVALID_FORMAT");
     });
   }
+
+  describe("createCacJsonParser (WASM keccak, fixed-layout digest, caches)", () => {
+    let parse: ReturnType<typeof createCacJsonParser>;
+    before(async () => {
+      parse = createCacJsonParser({ keccak: await loadFastKeccak(), cacheSize: 2 });
+    });
+
+    it("returns exactly what cacFromJson returns, also from its caches and for other anchors and clauses", () => {
+      const variants: CacJsonParts[] = [];
+      for (const [i, clause] of ["UNDRR::Disaster::FloodPayout@1.0.0", "UNDRR::Disaster::FloodPayout@2.1.3", "WHO::Health::Outbreak@1.0.0-fork1"].entries()) {
+        const p = parts();
+        const cac = { ...p.cac, clauseId: clauseIdOf(clause), clauseVersion: packClauseVersion(parseClauseId(clause)), attempt: i + 1 };
+        variants.push({ ...p, clauseId: clause, cac, anchor: i === 2 ? { chainId: 1n, address: "0x5FbDB2315678afecb367f032d93F642f64180aa3" } : anchor });
+      }
+      for (let round = 0; round < 3; round++) {
+        for (const p of variants) {
+          const json = JSON.parse(JSON.stringify(buildCacJson(p)));
+          expect(parse(json)).to.deep.equal(cacFromJson(json));
+        }
+      }
+      // buildCacJson with a precomputed digest (as the executor does) builds the same JSON.
+      const p = parts();
+      expect(buildCacJson(p, { cacDigest: cacDigest(anchor, p.cac) })).to.deep.equal(buildCacJson(p));
+    });
+
+    for (const [what, mutate] of tamper) {
+      it(`refuses, like cacFromJson, a JSON after a change to ${what} (also once the original is cached)`, () => {
+        const original = JSON.parse(JSON.stringify(buildCacJson(parts()))) as CacJson;
+        parse(original);
+        const json = JSON.parse(JSON.stringify(original)) as CacJson;
+        mutate(json);
+        expect(() => parse(json)).to.throw().with.property("code", "NSF_INVALID_FORMAT");
+      });
+    }
+
+    it("does not let a cached runtime hash vouch for a differently spelled (bad-checksum) enclave key", () => {
+      const json = JSON.parse(JSON.stringify(buildCacJson(parts()))) as CacJson;
+      parse(json);
+      const key = json.runtime_info.enclave_key;
+      // flip the case of one letter: a checksum error for viem, so cacFromJson refuses it
+      const i = [...key].findIndex((c, j) => j > 1 && /[a-fA-F]/.test(c));
+      json.runtime_info.enclave_key = key.slice(0, i) + (key[i] === key[i]!.toUpperCase() ? key[i]!.toLowerCase() : key[i]!.toUpperCase()) + key.slice(i + 1);
+      expect(() => cacFromJson(json)).to.throw();
+      expect(() => parse(json)).to.throw();
+    });
+  });
 
   it("refuses unknown fields", () => {
     const json = { ...buildCacJson(parts()), extra: 1 };

@@ -52,6 +52,45 @@ describe("relayer/store/jobStore", () => {
     expect(store.getJob(hex(1))!.state).to.equal("dispatched");
   });
 
+  it("returns from every transition the record a fresh read returns (patched JSON columns included), and reads JSON columns lazily", () => {
+    for (const commit of ["immediate", "grouped"] as const) {
+      const store = createJobStore({ database: openDatabase({ file: ":memory:", migrations: { jobs: JOB_STORE_MIGRATIONS } }), commit });
+      store.insertJob(jobLog(1), block(1));
+      store.setTrigger(hex(1), { type: "sensor", triggerId: 3n, feed: DAO, roundId: 7n, answer: -5n, updatedAt: 9n });
+      const bundle = { schema: "nsf.inputs/1", job_id: hex(1), trigger: { type: "sensor", commitment: hex(88) }, values: { b: "2", a: "1" } };
+      const steps = [
+        () => store.applyTransition(hex(1), { type: "resolve", inputHash: hex(5) }, { patch: { inputHash: hex(5), inputBundle: bundle } }),
+        () => store.openAttempt({ jobId: hex(1), attempt: 1, node: NODE, dispatchedAt: 1n, expiresAt: 2n, selection: [{ enclaveKey: NODE, eligible: true, score: 10n }] }),
+        () => store.openAttempt({ jobId: hex(1), attempt: 2, node: NODE, dispatchedAt: 1n, expiresAt: 2n }),
+        () => store.applyTransition(hex(1), { type: "reorg" }),
+        () => store.applyTransition(hex(1), { type: "reinstate" }),
+        () => store.applyTransition(hex(1), { type: "fail", code: "NSF_X", reason: "why" }, { patch: { outcome: { code: "NSF_X", reason: "why" }, outputHash: hex(6) } }),
+      ];
+      let applied = 0;
+      for (const step of steps) {
+        let returned;
+        try {
+          returned = step();
+        } catch {
+          continue; // a transition the state machine refuses is not this test's subject
+        }
+        applied++;
+        expect(returned, commit).to.deep.equal(store.getJob(hex(1)));
+      }
+      expect(applied).to.be.at.least(5);
+      const read = store.getJob(hex(1))!;
+      expect(Object.getOwnPropertyDescriptor(read, "selection")!.get, "selection parsed lazily").to.be.a("function");
+      expect(read.selection).to.deep.equal([{ enclaveKey: NODE, eligible: true, score: "10" }]);
+      expect(Object.getOwnPropertyDescriptor(read, "selection")!.value, "then a plain value").to.deep.equal(read.selection);
+      expect(read.trigger).to.deep.equal({ type: "sensor", triggerId: 3n, feed: DAO, roundId: 7n, answer: -5n, updatedAt: 9n });
+      read.inputBundle = undefined;
+      expect(read.inputBundle).to.equal(undefined);
+      expect(store.getJob(hex(1))!.inputBundle).to.deep.equal({ schema: "nsf.inputs/1", job_id: hex(1), trigger: { type: "sensor", commitment: hex(88) }, values: { a: "1", b: "2" } });
+      expect(store.validSigners(hex(1))).to.deep.equal([]);
+      expect(store.jobHead(hex(1))).to.deep.equal({ state: store.getJob(hex(1))!.state, clauseId: hex(77) });
+    }
+  });
+
   it("keeps node track records: open attempts are load, outcomes are reliability; late replies change nothing twice", () => {
     const store = open();
     store.insertJob(jobLog(1), block(1));
