@@ -23,6 +23,7 @@ export type DevRelayerConfigParameters = {
   batchWindowMs?: number;
   maxBatchSize?: number;
   pollIntervalMs?: number;
+  aggregatorTickMs?: number;
   httpPort?: number;
   logLevel?: RelayerConfigInput["logLevel"];
 };
@@ -72,7 +73,7 @@ export function devRelayerConfig(parameters: DevRelayerConfigParameters): { inpu
       submitter: { keyEnv: DEV_KEY_ENV.submitter },
       batchWindowMs: parameters.batchWindowMs ?? 2_000,
       maxBatchSize: parameters.maxBatchSize ?? 256,
-      tickMs: 100,
+      tickMs: parameters.aggregatorTickMs ?? 100,
       confirmations: 1,
     },
     http: { enabled: true, host: "127.0.0.1", port: parameters.httpPort ?? 0 },
