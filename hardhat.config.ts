@@ -57,7 +57,7 @@ export default defineConfig({
   },
   typechain: { outDir: "typechain-types" },
   networks: {
-    // A separately started `hardhat node` (scripts/demo.ts starts one for you).
+    // A separately started `hardhat node` (`nsf dev` starts one for you).
     localhost: { type: "http", url: "http://127.0.0.1:8545" },
   },
 });

@@ -11,8 +11,9 @@ import type { NetworkRoles } from "./bootstrapNetwork.js";
 import type { DeployedNetwork } from "./deployNetwork.js";
 import type { DevNode } from "./nodes.js";
 
-// The scripted stand-in for executors and the aggregator until the relayer (issue 4) replaces it.
-// Every signature and hash here is the real format; only the orchestration is a script.
+// Test and benchmark helper: signs CACs with dev enclave keys and anchors batches directly, bypassing the relayer,
+// so contract tests and gas benchmarks control every byte. Every signature and hash here is the real format.
+// The product path (executor nodes, relayer, co-signers, tx manager) is `nsf dev` / `nsf relayer start`.
 
 export type ClauseContext = { clauseId: Hex; clauseVersion: number; codeHash: Hex; configDigest: Hex };
 
