@@ -48,8 +48,8 @@ export type Relayer = {
   status(): RelayerStatus;
   /** Stops everything (also on `common.shutdown`) and closes the database; safe to call twice. */
   stop(): Promise<void>;
-  /** Settles when the relayer has stopped (after `stop()` or a shutdown signal). */
-  readonly stopped: Promise<void>;
+  /** Settles when the relayer has stopped (after `stop()`, a shutdown signal, or a fatal failure, which it carries). */
+  readonly stopped: Promise<{ error?: unknown }>;
 };
 
 /** The endpoint's origin: provider keys often live in an RPC URL's path or query and never reach a log. */
@@ -172,8 +172,9 @@ export async function createRelayer(parameters: CreateRelayerParameters): Promis
   let statusUrl: string | undefined;
   let started = false;
   let stopping: Promise<void> | undefined;
-  let markStopped: () => void = () => undefined;
-  const stopped = new Promise<void>((resolve) => (markStopped = resolve));
+  let markStopped: (outcome: { error?: unknown }) => void = () => undefined;
+  const stopped = new Promise<{ error?: unknown }>((resolve) => (markStopped = resolve));
+  let failure: { error?: unknown } = {};
 
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
@@ -183,7 +184,7 @@ export async function createRelayer(parameters: CreateRelayerParameters): Promis
       await server?.close();
       database.close();
       logger.info("relayer stopped");
-      markStopped();
+      markStopped(failure);
     })());
   common.shutdown.addEventListener("abort", () => void stop(), { once: true });
 
@@ -200,7 +201,14 @@ export async function createRelayer(parameters: CreateRelayerParameters): Promis
     async start() {
       if (started || stopping) return;
       started = true;
-      if (server) statusUrl = await server.listen();
+      if (server) {
+        try {
+          statusUrl = await server.listen();
+        } catch (error) {
+          await stop();
+          throw error;
+        }
+      }
       logger.info(
         {
           chainId: config.chain.chainId.toString(),
@@ -217,6 +225,7 @@ export async function createRelayer(parameters: CreateRelayerParameters): Promis
       aggregator.start();
       pipeline.run().catch((error: unknown) => {
         logger.fatal({ err: error }, "relayer pipeline loop failed: stopping");
+        failure = { error };
         void stop();
       });
     },

@@ -9,7 +9,8 @@ export type RelayerStartOptions = { config: string };
  * config names. Config = file + `NSF_RELAYER_*` environment overrides, validated by the zod schema; keys only from
  * the environment variables the config names. Runs until SIGINT/SIGTERM, then stops the pipeline (in-flight
  * attempts are left for the next start to abandon and redo), the aggregator, the endpoint and the database.
- * A bad config or an unreachable / wrong chain is a typed error before anything starts (exit code 1).
+ * A bad config or an unreachable / wrong chain is a typed error before anything starts (exit code 1), and so is a
+ * fatal failure of the pipeline loop after it started.
  */
 export async function runRelayerStart(options: RelayerStartOptions): Promise<void> {
   const config = await loadRelayerConfig({ file: options.config });
@@ -23,5 +24,7 @@ export async function runRelayerStart(options: RelayerStartOptions): Promise<voi
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   await relayer.start();
-  await relayer.stopped;
+  const { error } = await relayer.stopped;
+  // A fatal failure of the loop ends the command with its error (exit code 1), so a supervisor restarts it.
+  if (error) throw error;
 }
