@@ -134,6 +134,16 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
   const shutdown = AbortSignal.any([stopController.signal, parameters.common.shutdown]);
 
   const drivers = new Map<Hex, Promise<void>>();
+  /** Every attempt's request controller until its reply is recorded; aborted together at shutdown. */
+  const inflightControllers = new Set<AbortController>();
+  shutdown.addEventListener(
+    "abort",
+    () => {
+      for (const c of inflightControllers) c.abort(shutdown.reason);
+      inflightControllers.clear();
+    },
+    { once: true },
+  );
   const attempts = new Set<Promise<void>>();
   const contexts = new Map<Hex, JobContext>();
   const payloadKeys = new Map<string, Promise<TenantPayloadKey>>();
@@ -251,12 +261,11 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
     const node = getAddress(token.executor);
     const endpoint = endpoints.get(node)!;
     const log = logger.child({ tenant: job.tenantId, job: job.jobId, attempt: token.attempt, node });
-    // Aborted by the timeout's grace period or by shutdown (a listener, not AbortSignal.any: cheaper per attempt).
+    // Aborted by the timeout's grace period or by shutdown (one shutdown listener for all attempts, see below).
     const controller = new AbortController();
     const signal = controller.signal;
-    const onShutdown = () => controller.abort(shutdown.reason);
-    if (shutdown.aborted) onShutdown();
-    else shutdown.addEventListener("abort", onShutdown, { once: true });
+    if (shutdown.aborted) controller.abort(shutdown.reason);
+    else inflightControllers.add(controller);
     let timedOut = false;
     let graceTimer: NodeJS.Timeout | undefined;
 
@@ -370,7 +379,7 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
             ctx.verified.set(verified.signer, verified);
             ctx.excluded.add(node);
             metrics.attempts.inc({ outcome: "succeeded", node });
-            log.info({ outputHash: verified.cac.outputHash }, "CAC verified");
+            log.debug({ outputHash: verified.cac.outputHash }, "CAC verified");
           } else {
             ctx.excluded.add(node);
           }
@@ -409,7 +418,7 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
         } finally {
           clearTimeout(timer);
           clearTimeout(graceTimer);
-          shutdown.removeEventListener("abort", onShutdown);
+          inflightControllers.delete(controller);
           settle();
         }
       })();
@@ -429,7 +438,7 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
       let current = job;
       return nodes.map((facts, i) => {
         const node = getAddress(facts.enclaveKey);
-        current = store.openAttempt({ jobId: job.jobId, attempt: current.attempt + 1, node, dispatchedAt: now, expiresAt, ...(i === 0 ? { selection: selection.assessments } : {}) });
+        current = store.openAttempt({ jobId: job.jobId, attempt: current.attempt + 1, node, dispatchedAt: now, expiresAt, current, ...(i === 0 ? { selection: selection.assessments } : {}) });
         return { facts, node, attempt: current.attempt, record: current };
       });
     });
@@ -607,7 +616,7 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
       })
       .finally(() => {
         drivers.delete(jobId);
-        const job = store.getJob(jobId);
+        const job = store.jobHead(jobId);
         if (!job || isTerminal(job.state)) contexts.delete(jobId);
         notifyIdle();
       });

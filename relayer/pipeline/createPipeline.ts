@@ -79,7 +79,7 @@ export function createPipeline(parameters: PipelineParameters): Pipeline {
         const outcome = store.insertJob(log, block);
         if (outcome !== "exists") {
           metrics.jobTransitions.inc({ state: JobState.Seen, tenant: log.tenantId });
-          logger.info({ tenant: log.tenantId, job: log.jobId, block: block.number.toString(), outcome }, "job seen");
+          logger.debug({ tenant: log.tenantId, job: log.jobId, block: block.number.toString(), outcome }, "job seen");
         }
         return;
       }

@@ -65,7 +65,7 @@ export function createScheduler(parameters: SchedulerParameters): Scheduler {
       const inputHash = inputHashOf(bundle);
       store.applyTransition(job.jobId, { type: "resolve", inputHash }, { patch: { inputHash, inputBundle: bundle }, audit: { chainTime, detail: { input_hash: inputHash } } });
       metrics.jobTransitions.inc({ state: JobState.Resolved, tenant: job.tenantId });
-      log.info({ inputHash, triggerType: job.triggerType }, "job resolved");
+      log.debug({ inputHash, triggerType: job.triggerType }, "job resolved");
       return "resolved";
     } catch (error) {
       if (!(error instanceof NsfError)) throw error;

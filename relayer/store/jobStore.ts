@@ -238,7 +238,7 @@ export function createJobStore(parameters: JobStoreParameters) {
     updateJob: db.prepare(
       `UPDATE jobs SET state = ?, attempt = ?, input_hash = COALESCE(?, input_hash), input_bundle = COALESCE(?, input_bundle), selection = COALESCE(?, selection),
         outcome_code = COALESCE(?, outcome_code), outcome_reason = COALESCE(?, outcome_reason), output_hash = COALESCE(?, output_hash), reorged_from = ?, updated_at_ms = ?
-       WHERE job_id = ? AND state = ?`,
+       WHERE job_id = ? AND state = ? AND attempt = ?`,
     ),
     deleteJob: db.prepare("DELETE FROM jobs WHERE job_id = ?"),
     recordTransition: db.prepare("INSERT INTO job_transitions (job_id, from_state, to_state, event, at_ms) VALUES (?, ?, ?, ?, ?)"),
@@ -359,10 +359,19 @@ export function createJobStore(parameters: JobStoreParameters) {
     return { entry, prevHash, entryHash };
   }
 
-  /** Applies one state-machine event (pure rule) and persists it with its patch, history row and audit entry. */
-  function applyTransition(jobId: Hex, event: JobEvent, options: { patch?: JobPatch; audit?: Omit<AuditInput, "jobId" | "event"> & { event?: string } } = {}): JobRecord {
+  /**
+   * Applies one state-machine event (pure rule) and persists it with its patch, history row and audit entry.
+   * `current` may be the record the previous transition of this job returned in the same synchronous step (so
+   * nothing else changed the job since): it saves the read. The UPDATE checks state and attempt either way, so a
+   * stale record fails with JOB_INVALID_TRANSITION instead of writing.
+   */
+  function applyTransition(
+    jobId: Hex,
+    event: JobEvent,
+    options: { patch?: JobPatch; audit?: Omit<AuditInput, "jobId" | "event"> & { event?: string }; current?: JobRecord } = {},
+  ): JobRecord {
     return transaction(() => {
-      const job = requireJob(jobId);
+      const job = options.current && options.current.jobId === jobId.toLowerCase() ? options.current : requireJob(jobId);
       const next = transition({ state: job.state, attempt: job.attempt }, event);
       const patch = options.patch ?? {};
       const reorgedFrom = event.type === "reorg" ? job.state : event.type === "reinstate" ? null : (job.reorgedFrom ?? null);
@@ -381,6 +390,7 @@ export function createJobStore(parameters: JobStoreParameters) {
         now(),
         job.jobId,
         job.state,
+        job.attempt,
       );
       if (Number(result.changes) !== 1) throw new RelayerError("JOB_INVALID_TRANSITION", `job ${jobId} changed concurrently`);
       // The updated record, as a re-read would return it (the UPDATE above is its only change), without the re-read.
@@ -538,9 +548,10 @@ export function createJobStore(parameters: JobStoreParameters) {
 
     // ── attempts ───────────────────────────────────────────────────────────────────────────────────────────
     /** The dispatch transition and its attempt row, in one transaction, before the token is sent. */
-    openAttempt(parameters: { jobId: Hex; attempt: number; node: Address; dispatchedAt: bigint; expiresAt: bigint; selection?: unknown }): JobRecord {
+    openAttempt(parameters: { jobId: Hex; attempt: number; node: Address; dispatchedAt: bigint; expiresAt: bigint; selection?: unknown; current?: JobRecord }): JobRecord {
       return transaction(() => {
         const job = applyTransition(parameters.jobId, { type: "dispatch", attempt: parameters.attempt }, {
+          ...(parameters.current ? { current: parameters.current } : {}),
           ...(parameters.selection !== undefined ? { patch: { selection: parameters.selection } } : {}),
           audit: { chainTime: parameters.dispatchedAt, detail: { node: parameters.node, expires_at: parameters.expiresAt.toString() } },
         });

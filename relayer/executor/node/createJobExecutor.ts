@@ -176,7 +176,7 @@ export function createJobExecutor(parameters: JobExecutorParameters): JobExecuto
       { cacDigest: bytesToHexFast(cacDigest(cac)) },
     );
     const signature = await enclave.signCac(anchor, cac);
-    log.info({ clause: stored.manifest.clauseId, outputHash: cac.outputHash, status: output.status, stepsUsed: Number(stepsUsed) }, "job executed, CAC signed");
+    log.debug({ clause: stored.manifest.clauseId, outputHash: cac.outputHash, status: output.status, stepsUsed: Number(stepsUsed) }, "job executed, CAC signed");
     return { cac: cacJson, signature, digest: cacJson.hash_graph.cac_digest as Hex, signer: enclave.address };
   }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { bytesToHex, getAddress, hexToBytes, type Hex } from "viem";
+import { getAddress, type Hex } from "viem";
 import type { JobToken } from "../../core/formats/eip712.js";
 import { ExecutorError } from "../errors/ExecutorError.js";
 
@@ -59,7 +59,7 @@ export function jobTokenToJson(token: JobToken): JobTokenJson {
 
 /** Scheduler side: the request body for one dispatch. */
 export function encodeJobRequest(token: JobToken, signature: Hex, payload: Uint8Array): z.input<typeof JobRequestSchema> {
-  return { token: jobTokenToJson(token), signature, payload: bytesToHex(payload) };
+  return { token: jobTokenToJson(token), signature, payload: `0x${Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString("hex")}` };
 }
 
 /**
@@ -78,6 +78,7 @@ export function parseJobRequest(body: unknown, options: { maxPayloadBytes: numbe
   return {
     token: jobTokenFromJson(result.data.token),
     signature: lower(result.data.signature),
-    payload: hexToBytes(result.data.payload as Hex),
+    // The schema admitted only an even number of hex digits: Node's decoder reads them all.
+    payload: new Uint8Array(Buffer.from(result.data.payload.slice(2), "hex")),
   };
 }

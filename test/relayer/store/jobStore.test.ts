@@ -57,7 +57,7 @@ describe("relayer/store/jobStore", () => {
       const store = createJobStore({ database: openDatabase({ file: ":memory:", migrations: { jobs: JOB_STORE_MIGRATIONS } }), commit });
       store.insertJob(jobLog(1), block(1));
       store.setTrigger(hex(1), { type: "sensor", triggerId: 3n, feed: DAO, roundId: 7n, answer: -5n, updatedAt: 9n });
-      const bundle = { schema: "nsf.inputs/1", job_id: hex(1), trigger: { type: "sensor", commitment: hex(88) }, values: { b: "2", a: "1" } };
+      const bundle = { schema: "nsf.inputs/1", job_id: hex(1), trigger: { type: "sensor", commitment: hex(88) }, values: { b: "2", a: "1" } } as const;
       const steps = [
         () => store.applyTransition(hex(1), { type: "resolve", inputHash: hex(5) }, { patch: { inputHash: hex(5), inputBundle: bundle } }),
         () => store.openAttempt({ jobId: hex(1), attempt: 1, node: NODE, dispatchedAt: 1n, expiresAt: 2n, selection: [{ enclaveKey: NODE, eligible: true, score: 10n }] }),
