@@ -44,6 +44,23 @@ export type SimulatedExecutorNetwork = {
 };
 
 /**
+ * Tells a relayer-side registry reader what the simulated network's chain says: the clause, the scheduler key,
+ * the simulated measurement and TEE type allowlisted, the DAO's tenancies, and each executor node. Used by
+ * `createSimulatedExecutorNetwork` and by the threaded variant, whose executors live in worker threads.
+ */
+export function registerSimulatedNetwork(
+  reader: InMemoryRegistryReader,
+  network: { clause: ClauseFacts; scheduler: Address; dao: Address; tenantJurisdictions: readonly string[]; nodes: readonly NodeFacts[] },
+): void {
+  reader.setClause(network.clause);
+  reader.setScheduler(network.scheduler, true);
+  reader.setMeasurementAllowed(SIMULATED_NETWORK_MEASUREMENT, true);
+  reader.setTeeTypeAllowed(TeeType.Simulated, true);
+  for (const j of network.tenantJurisdictions) reader.setTenant(network.dao, jurisdictionToBytes3(j), true);
+  for (const node of network.nodes) reader.setNode(node);
+}
+
+/**
  * A fake network for tests and the pipeline benchmark: `count` executor nodes with SIMULATED enclaves (UNSAFE
  * FOR PRODUCTION), each running the real job executor (token and payload checks, metered WASM, CAC signing),
  * over an in-memory chain; and an in-memory registry reader that tells the relayer the same facts. Nothing
@@ -100,11 +117,7 @@ export async function createSimulatedExecutorNetwork(parameters: {
   };
   chainView.setClause(clauseId, { codeHash, configDigest, version, status: ClauseStatus.Active });
   chainView.setScheduler(parameters.scheduler, true);
-  reader.setClause(clause);
-  reader.setScheduler(parameters.scheduler, true);
-  reader.setMeasurementAllowed(SIMULATED_NETWORK_MEASUREMENT, true);
-  reader.setTeeTypeAllowed(TeeType.Simulated, true);
-  for (const j of parameters.tenantJurisdictions) reader.setTenant(parameters.dao, jurisdictionToBytes3(j), true);
+  registerSimulatedNetwork(reader, { clause, scheduler: parameters.scheduler, dao: parameters.dao, tenantJurisdictions: parameters.tenantJurisdictions, nodes: [] });
 
   const keccak = await loadFastKeccak();
   const devRoot = createUnsafeDevAttestationRoot();
