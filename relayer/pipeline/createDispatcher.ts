@@ -65,9 +65,12 @@ export type DispatcherParameters = {
 };
 
 export type Dispatcher = {
-  /** Starts drivers for resolved jobs and unfinished dispatched ones, up to the concurrency. Returns how many. */
+  /**
+   * Starts drivers for resolved jobs and unfinished dispatched ones, up to the concurrency. Returns how many.
+   * Between steps, each driver that completes normally hands its slot to the next resolved job.
+   */
   step(): number;
-  /** Resolves when no driver and no attempt is running. */
+  /** Resolves when no driver and no attempt is running (and no hand-over is pending). */
   idle(): Promise<void>;
   /** Jobs being driven now. */
   running(): number;
@@ -134,6 +137,8 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
   const shutdown = AbortSignal.any([stopController.signal, parameters.common.shutdown]);
 
   const drivers = new Map<Hex, Promise<void>>();
+  const attempts = new Set<Promise<void>>();
+  const contexts = new Map<Hex, JobContext>();
   /** Every attempt's request controller until its reply is recorded; aborted together at shutdown. */
   const inflightControllers = new Set<AbortController>();
   shutdown.addEventListener(
@@ -141,13 +146,14 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
     () => {
       for (const c of inflightControllers) c.abort(shutdown.reason);
       inflightControllers.clear();
+      for (const ctx of contexts.values()) ctx.wake?.();
     },
     { once: true },
   );
-  const attempts = new Set<Promise<void>>();
-  const contexts = new Map<Hex, JobContext>();
   const payloadKeys = new Map<string, Promise<TenantPayloadKey>>();
   let idleWaiters: (() => void)[] = [];
+  /** A hand-over of freed driver slots is queued for the end of this turn (`scheduleRefill`). */
+  let refillScheduled = false;
 
   const chainTimeCacheMs = config.chainTimeCacheMs ?? 250;
   let chainTimeCache: { at: number; value: Promise<bigint> } | undefined;
@@ -160,7 +166,7 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
   };
 
   const notifyIdle = () => {
-    if (drivers.size === 0 && attempts.size === 0) {
+    if (drivers.size === 0 && attempts.size === 0 && !refillScheduled) {
       const waiters = idleWaiters;
       idleWaiters = [];
       for (const w of waiters) w();
@@ -591,11 +597,13 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
           }
           await new Promise<void>((resolve) => {
             ctx.wake = resolve;
+            if (shutdown.aborted) resolve();
             if (ctx.inflight.size === 0) {
               const delay = Math.max(1, Math.min(...wakeAt) - Date.now());
               void sleep(delay, shutdown).then(resolve, resolve);
             }
-            shutdown.addEventListener("abort", () => resolve(), { once: true });
+            // Shutdown wakes every waiting driver through the one dispatcher-wide listener (no listener per wait:
+            // they would pile up on the long-lived shutdown signal, one per loop turn of every job).
           });
           ctx.wake = undefined;
           continue;
@@ -610,7 +618,11 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
 
   function startDriver(jobId: Hex): void {
     const log = logger.child({ job: jobId });
+    let completed = false;
     const run = drive(jobId)
+      .then(() => {
+        completed = true;
+      })
       .catch((error: unknown) => {
         log.warn({ code: error instanceof NsfError ? error.code : undefined, err: error instanceof NsfError ? undefined : error }, "job driver stopped; it resumes on the next step");
       })
@@ -618,29 +630,48 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
         drivers.delete(jobId);
         const job = store.jobHead(jobId);
         if (!job || isTerminal(job.state)) contexts.delete(jobId);
+        // A driver that finished normally frees its slot for the next resolved job at once, rather than at the next
+        // step (a poll interval away); one that failed does not, so a failing dependency never makes this spin.
+        if (completed) scheduleRefill();
         notifyIdle();
       });
     drivers.set(jobId, run);
   }
 
+  /** Starts drivers for jobs in `states`, in block order, up to the concurrency. Returns how many. */
+  function fill(states: readonly JobState[]): number {
+    let started = 0;
+    for (const state of states) {
+      const capacity = config.concurrency - drivers.size;
+      if (capacity <= 0) break;
+      for (const jobId of store.jobIdsInState(state, capacity + drivers.size)) {
+        if (drivers.size >= config.concurrency) break;
+        if (drivers.has(jobId)) continue;
+        startDriver(jobId);
+        started++;
+      }
+    }
+    return started;
+  }
+
+  /** Once per event-loop turn however many drivers finished in it: one query for their successors. */
+  function scheduleRefill(): void {
+    if (refillScheduled || shutdown.aborted) return;
+    refillScheduled = true;
+    setImmediate(() => {
+      refillScheduled = false;
+      if (!shutdown.aborted) fill([JobState.Resolved]);
+      notifyIdle();
+    });
+  }
+
   return {
     step() {
       if (shutdown.aborted) return 0;
-      let started = 0;
-      for (const state of [JobState.Dispatched, JobState.Resolved]) {
-        const capacity = config.concurrency - drivers.size;
-        if (capacity <= 0) break;
-        for (const job of store.jobsInState(state, capacity + drivers.size)) {
-          if (drivers.size >= config.concurrency) break;
-          if (drivers.has(job.jobId)) continue;
-          startDriver(job.jobId);
-          started++;
-        }
-      }
-      return started;
+      return fill([JobState.Dispatched, JobState.Resolved]);
     },
     idle() {
-      if (drivers.size === 0 && attempts.size === 0) return Promise.resolve();
+      if (drivers.size === 0 && attempts.size === 0 && !refillScheduled) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
     running: () => drivers.size,

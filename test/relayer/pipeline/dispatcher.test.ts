@@ -162,6 +162,16 @@ for (const commit of ["immediate", "grouped"] as const) {
       expect(disputeCalldataFor(h.store, jobId)).to.not.equal(undefined);
     });
 
+    it("hands a finished driver's slot to the next resolved job at once, without waiting for the next step", async () => {
+      const h = await harness({ dispatch: { concurrency: 2 } });
+      const jobs = Array.from({ length: 7 }, (_, i) => h.addSensorJob(BigInt(i + 1)));
+      await h.scheduler.step();
+      expect(h.dispatcher.step()).to.equal(2);
+      await h.dispatcher.idle();
+      expect(jobs.map((j) => h.store.getJob(j)!.state)).to.deep.equal(Array(7).fill("agreed"));
+      expect(h.sink.results.size).to.equal(7);
+    });
+
     it("expires a job whose deadline passes (chain time) before agreement, without dispatching", async () => {
       const h = await harness();
       const jobId = h.addSensorJob(1n);
