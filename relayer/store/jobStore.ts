@@ -15,7 +15,8 @@ import type { Database, Migration } from "./openDatabase.js";
  * The job store (ADR 0007): watcher cursor and unfinalised block hashes, jobs and their state machine,
  * dispatch attempts, every CAC received (valid or not, with the reason), per-node track records, and the
  * per-tenant hash-chained audit log. Synchronous (node:sqlite); every method that changes state runs in one
- * transaction, so a transition is on disk before the caller performs the side effect it enables.
+ * transaction, on disk when it returns (immediate commits) or once `durable()` resolves (grouped commits), so a
+ * transition is on disk before the caller performs the side effect it enables.
  */
 export const JOB_STORE_MIGRATIONS: readonly Migration[] = [
   {
@@ -227,6 +228,7 @@ export function createJobStore(parameters: JobStoreParameters) {
     pruneBlocks: db.prepare("DELETE FROM watcher_blocks WHERE number <= ?"),
     job: db.prepare("SELECT * FROM jobs WHERE job_id = ?"),
     jobsInState: db.prepare("SELECT * FROM jobs WHERE state = ? ORDER BY block_number, log_index LIMIT ?"),
+    jobIdsInState: db.prepare("SELECT job_id FROM jobs WHERE state = ? ORDER BY block_number, log_index LIMIT ?"),
     jobsAbove: db.prepare("SELECT * FROM jobs WHERE block_number > ? ORDER BY block_number DESC, log_index DESC"),
     insertJob: db.prepare(
       `INSERT INTO jobs (job_id, clause_id, clause_version, tenant_id, dao, jurisdiction, trigger_type, input_commitment, deadline, trigger_nonce,
@@ -433,24 +435,23 @@ export function createJobStore(parameters: JobStoreParameters) {
       return row ? { number: big(row.block_number), hash: row.block_hash as Hex, timestamp: big(row.block_time) } : undefined;
     },
     setCursor(block: BlockRef): void {
-      q.setCursor.run(Number(block.number), block.hash, Number(block.timestamp));
+      transaction(() => q.setCursor.run(Number(block.number), block.hash, Number(block.timestamp)));
     },
     /** Rolls the cursor back to a common ancestor (or forgets it: the next poll starts at startBlock). */
     resetCursor(block: BlockRef | undefined): void {
-      if (block) q.setCursor.run(Number(block.number), block.hash, Number(block.timestamp));
-      else q.clearCursor.run();
+      transaction(() => (block ? q.setCursor.run(Number(block.number), block.hash, Number(block.timestamp)) : q.clearCursor.run()));
     },
     putBlock(block: StoredBlock): void {
-      q.putBlock.run(Number(block.number), block.hash);
+      transaction(() => q.putBlock.run(Number(block.number), block.hash));
     },
     unfinalisedBlocks(): StoredBlock[] {
       return (q.blocksDesc.all() as Row[]).map((r) => ({ number: big(r.number), hash: r.hash as Hex }));
     },
     deleteBlocksAbove(number: bigint): void {
-      q.deleteBlocksAbove.run(Number(number));
+      transaction(() => q.deleteBlocksAbove.run(Number(number)));
     },
     pruneBlocksAtOrBelow(number: bigint): void {
-      q.pruneBlocks.run(Number(number));
+      transaction(() => q.pruneBlocks.run(Number(number)));
     },
 
     // ── jobs ───────────────────────────────────────────────────────────────────────────────────────────────
@@ -463,6 +464,10 @@ export function createJobStore(parameters: JobStoreParameters) {
     },
     jobsInState(state: JobState, limit = 1000): JobRecord[] {
       return (q.jobsInState.all(state, limit) as Row[]).map(toJob);
+    },
+    /** Just the ids of `jobsInState`, same order. */
+    jobIdsInState(state: JobState, limit = 1000): Hex[] {
+      return (q.jobIdsInState.all(state, limit) as Row[]).map((r) => r.job_id as Hex);
     },
     countByState(): Record<string, number> {
       return Object.fromEntries((q.countByState.all() as Row[]).map((r) => [r.state as string, num(r.n)]));

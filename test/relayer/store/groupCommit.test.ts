@@ -75,6 +75,65 @@ describe("relayer/store/openDatabase group commit", () => {
     database.close();
   });
 
+  it("makes writes durable with its own fsync of the WAL: after every transaction, and asynchronously, shared, for durable()", async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "nsf-group-")), "g.db");
+    const held: ((error: NodeJS.ErrnoException | null) => void)[] = [];
+    let syncCalls = 0;
+    const database = openDatabase({
+      file,
+      migrations: MIGRATIONS,
+      fileSync: {
+        fsync: (_fd, done) => held.push(done),
+        fsyncSync: () => {
+          syncCalls++;
+        },
+      },
+    });
+    expect((database.db.prepare("PRAGMA synchronous").get() as { synchronous: number }).synchronous, "NORMAL: commits do not fsync themselves").to.equal(1);
+    const insert = database.db.prepare("INSERT INTO t (v) VALUES (?)");
+    const before = syncCalls;
+    database.transaction(() => insert.run(1));
+    expect(syncCalls, "a transaction is synced before it returns").to.equal(before + 1);
+
+    let first = false;
+    let second = false;
+    database.groupTransaction(() => insert.run(2));
+    const a = database.durable().then(() => (first = true));
+    const b = database.durable();
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(held, "one fsync for both waiters, started once the group committed").to.have.length(1);
+    // A write after that fsync started is not covered by it.
+    database.groupTransaction(() => insert.run(3));
+    const c = database.durable().then(() => (second = true));
+    await new Promise((r) => setImmediate(r));
+    expect(first).to.equal(false);
+    held.shift()!(null);
+    await Promise.all([a, b]);
+    expect(first).to.equal(true);
+    await new Promise((r) => setImmediate(r));
+    expect(second, "the later write waits for the next fsync").to.equal(false);
+    expect(held).to.have.length(1);
+    held.shift()!(null);
+    await c;
+    expect(second).to.equal(true);
+
+    // A failed fsync: nothing since can be promised, now or later.
+    database.groupTransaction(() => insert.run(4));
+    const d = database.durable();
+    await new Promise((r) => setImmediate(r));
+    held.shift()!(Object.assign(new Error("EIO"), { code: "EIO" }));
+    await d.then(
+      () => expect.fail("durable() must reject after a failed fsync"),
+      (error: unknown) => expect(error).to.have.property("code", "NSF_STORE_SYNC_FAILED"),
+    );
+    await database.durable().then(
+      () => expect.fail("and keep rejecting"),
+      (error: unknown) => expect(error).to.have.property("code", "NSF_STORE_SYNC_FAILED"),
+    );
+    database.db.close();
+  });
+
   it("close() commits what is pending", () => {
     const { file, database } = fresh();
     database.groupTransaction(() => database.db.prepare("INSERT INTO t (v) VALUES (?)").run(7));
