@@ -28,7 +28,7 @@ export type ThreadedExecutorNetwork = Pick<SimulatedExecutorNetwork, "chainId" |
  * executor) with its executors in `threads` worker threads, round-robin, instead of on the relayer's thread.
  * For tests and the pipeline benchmark: executor nodes are separate machines in a deployment, so giving them
  * their own threads models that on one machine (they share its cores with the relayer, which a deployment would
- * not). Requests and replies cross threads in batches, one message per event-loop turn each way.
+ * not). Requests cross in small batches (those made in one run of microtasks), replies one by one as they are ready.
  */
 export async function createThreadedExecutorNetwork(parameters: {
   clause: { manifest: BuiltClauseManifest; wasm: Uint8Array };
@@ -93,8 +93,9 @@ export async function createThreadedExecutorNetwork(parameters: {
   for (const [t, { ready }] of started.entries()) for (const e of ready.network.executors) threadOf.set(getAddress(e.facts.enclaveKey), t);
   const post = (t: number, request: ExecutorWorkerRequest) => {
     const outbox = outboxes[t]!;
+    // Requests made in the same run of microtasks travel together; none waits for the next event-loop turn.
     if (outbox.length === 0) {
-      setImmediate(() => {
+      queueMicrotask(() => {
         const batch = outbox.splice(0);
         started[t]!.worker.postMessage(batch);
       });

@@ -40,8 +40,7 @@ export type ExecutorWorkerReady = {
 
 /**
  * Worker-thread side of `createThreadedExecutorNetwork`: a simulated executor network (UNSAFE FOR PRODUCTION
- * enclaves) whose executors answer requests that arrive in batches; replies leave in batches too, one message
- * per event-loop turn each way, so the thread hop costs little per request.
+ * enclaves) whose executors answer requests that arrive in small batches, one at a time, each reply sent at once.
  */
 const port = parentPort;
 if (!port) throw new Error("executorNetworkWorker.ts must run in a worker thread");
@@ -59,18 +58,6 @@ const network = await createSimulatedExecutorNetwork({
   ...(data.chainTime !== undefined ? { chainTime: data.chainTime } : {}),
 });
 const nodes = new Map<string, { executor: JobExecutor; enclave: EnclaveRuntime }>(network.executors.map((e) => [e.enclave.address.toLowerCase(), e]));
-
-let outbox: ExecutorWorkerReply[] = [];
-const send = (reply: ExecutorWorkerReply) => {
-  if (outbox.length === 0) {
-    setImmediate(() => {
-      const batch = outbox;
-      outbox = [];
-      port.postMessage(batch);
-    });
-  }
-  outbox.push(reply);
-};
 
 async function handle(request: ExecutorWorkerRequest): Promise<unknown> {
   if (request.type === "setChainTime") {
@@ -92,18 +79,31 @@ async function handle(request: ExecutorWorkerRequest): Promise<unknown> {
   }
 }
 
-port.on("message", (batch: ExecutorWorkerRequest[]) => {
-  for (const request of batch) {
-    handle(request).then(
-      (value) => send({ id: request.id, ok: true, value }),
-      (error: unknown) =>
-        send(
-          error instanceof ExecutorError
-            ? { id: request.id, ok: false, refusal: { code: error.code, details: error.details, retryable: error.retryable }, message: error.message }
-            : { id: request.id, ok: false, message: error instanceof Error ? error.message : String(error) },
-        ),
-    );
+// One request at a time, each reply posted as soon as it exists: a batch of replies held back until the whole batch
+// of requests is done would leave the relayer idle meanwhile, and this thread idle while the relayer catches up.
+const queue: ExecutorWorkerRequest[] = [];
+let pumping = false;
+async function pump(): Promise<void> {
+  pumping = true;
+  while (queue.length > 0) {
+    const request = queue.shift()!;
+    let reply: ExecutorWorkerReply;
+    try {
+      reply = { id: request.id, ok: true, value: await handle(request) };
+    } catch (error) {
+      reply =
+        error instanceof ExecutorError
+          ? { id: request.id, ok: false, refusal: { code: error.code, details: error.details, retryable: error.retryable }, message: error.message }
+          : { id: request.id, ok: false, message: error instanceof Error ? error.message : String(error) };
+    }
+    port!.postMessage([reply]);
   }
+  pumping = false;
+}
+
+port.on("message", (batch: ExecutorWorkerRequest[]) => {
+  queue.push(...batch);
+  if (!pumping) void pump();
 });
 
 port.postMessage({
