@@ -83,13 +83,17 @@ clause
 
 program
   .command("node")
-  .description("run an executor node (HTTP API: health, attestation evidence, tenant payload keys, execute)")
+  .description("run an executor node (HTTP API: health, attestation evidence, tenant payload keys, execute); `nsf node start` is the same")
+  .argument("[action]", "`start` (the default and only action)", (value: string) => {
+    if (value !== "start") throw new InvalidArgumentError("the only node action is `start`");
+    return value;
+  })
   .option("-c, --config <file>", "JSON config file (see relayer/executor/node/nodeConfig.ts)")
   .option("-p, --port <port>", "listen port (default 8650)", integer)
   .option("--host <host>", "listen address (default 127.0.0.1)")
   .option("--log-level <level>", "pino log level")
   .option("--clause <dir>", "clause directory with a build/ (repeatable; default: the four examples)", collect, [])
-  .action(async (options: { config?: string; port?: number; host?: string; logLevel?: "info"; clause: string[] }) =>
+  .action(async (_action: string | undefined, options: { config?: string; port?: number; host?: string; logLevel?: "info"; clause: string[] }) =>
     (await import("./commands/node.js")).runNodeCommand({ ...options, clauses: options.clause }),
   );
 
