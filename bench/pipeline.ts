@@ -123,7 +123,7 @@ export async function runPipeline(
   network.reader.setSensorTrigger(0n, 3600n);
   const sink = createInMemoryResultSink();
   const transport = network.transport;
-  const schedule = createScheduler({ common, store, reader: network.reader, resolver: createInputResolver({ common, reader: network.reader, inputs }), metrics, inputWaitSeconds: 600, batchSize: jobs });
+  const schedule = createScheduler({ common, store, reader: network.reader, resolver: createInputResolver({ common, reader: network.reader, inputs }), metrics, inputWaitSeconds: 600, batchSize: 128 });
   const dispatcher = createDispatcher({
     common,
     store,
@@ -167,11 +167,14 @@ export async function runPipeline(
   });
 
   const started = process.hrtime.bigint();
-  for (let round = 0; round < 1_000; round++) {
+  // As the relayer's tick does, with no poll interval: schedule a batch, top the dispatcher up, go on at once while
+  // there is something to schedule (drivers hand their slots on by themselves), wait for the rest at the end.
+  for (let round = 0; round < 100_000; round++) {
     const s = await schedule.step();
     const d = dispatcher.step();
-    await dispatcher.idle();
     if (s.examined === 0 && d === 0 && dispatcher.running() === 0) break;
+    if (s.examined === 0) await dispatcher.idle();
+    else await new Promise((resolve) => setImmediate(resolve));
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const counts = store.countByState();
