@@ -1,7 +1,6 @@
 import type { Address, Hex, PublicClient } from "viem";
-import { clauseRegistryViewAbi } from "../executor/chain/viemChainView.js";
 import { AggregatorError } from "./AggregatorError.js";
-import { nodeRegistryAbi, rollupAnchorAbi } from "./contractAbis.js";
+import { clauseRegistryViewAbi, nodeRegistryAbi, rollupAnchorAbi } from "../core/abi/contractAbis.js";
 
 /** A registered clause version, as the co-signers check CACs against it. */
 export type ClauseFacts = { version: number; status: number; codeHash: Hex; configDigest: Hex; quorumK: number; model: number; policyFlags: number };

@@ -17,7 +17,8 @@ import { anchorHeaderArg } from "../core/batching/batchHeader.js";
 import { batchCommitmentOf } from "../core/formats/leaf.js";
 import type { BatchStore, OutboxTx, StoredBatch } from "../store/batchStore.js";
 import { AggregatorError } from "./AggregatorError.js";
-import { artifactAbi, decodeRevert, rollupAnchorAbi } from "./contractAbis.js";
+import { rollupAnchorAbi } from "../core/abi/contractAbis.js";
+import { artifactAbi, decodeRevert } from "./revertDecoding.js";
 
 export type FeePolicy = {
   /** Never sign a transaction whose maxFeePerGas exceeds this (wei). */

@@ -4,7 +4,7 @@ import type { BlockRef, ChainEvent, JobRouterLog, LogRef } from "../core/chain/C
 import { finalizedBelow, findCommonAncestor, nextRange, tipMatches } from "../core/chain/reorg.js";
 import { RelayerError } from "../core/errors/RelayerError.js";
 import type { JobStore } from "../store/jobStore.js";
-import { jobRouterAbi } from "./abis.js";
+import { jobRouterAbi } from "../core/abi/contractAbis.js";
 import { rpcCall, type RetryRuntime, type RpcPolicy } from "./rpcCall.js";
 
 export type ChainWatcherConfig = {

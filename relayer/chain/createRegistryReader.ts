@@ -3,7 +3,7 @@ import type { Common } from "../common/Common.js";
 import { NsfError } from "../core/errors/NsfError.js";
 import type { ClauseFacts, NodeFacts } from "../core/scheduling/types.js";
 import { NodeStatus } from "../core/scheduling/types.js";
-import { aggregatorV3Abi, clauseRegistryViewAbi, jobRouterAbi, jurisdictionRegistryAbi, nodeRegistryAbi } from "./abis.js";
+import { aggregatorV3Abi, clauseRegistryViewAbi, jobRouterAbi, jurisdictionRegistryAbi, nodeRegistryAbi } from "../core/abi/contractAbis.js";
 import type { RegistryReader } from "./RegistryReader.js";
 import { rpcCall, type RetryRuntime, type RpcPolicy } from "./rpcCall.js";
 

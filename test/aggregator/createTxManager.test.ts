@@ -4,7 +4,7 @@ import { encodeFunctionData, type Hex, type PublicClient } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 import { anchorHeaderArg } from "../../relayer/core/batching/batchHeader.js";
 import type { DevConnection } from "../../relayer/devnet/connection.js";
-import { rollupAnchorAbi } from "../../relayer/aggregator/contractAbis.js";
+import { rollupAnchorAbi } from "../../relayer/core/abi/contractAbis.js";
 import { createBatcher } from "../../relayer/aggregator/createBatcher.js";
 import { createTxManager, type TxManager, type TxManagerParameters } from "../../relayer/aggregator/createTxManager.js";
 import { createBatchStore, type BatchStore } from "../../relayer/store/batchStore.js";

@@ -1,63 +1,11 @@
 import { encodeFunctionData, type Address, type Hex } from "viem";
+import { openDisputeAbi } from "../abi/contractAbis.js";
 import { RelayerError } from "../errors/RelayerError.js";
 import type { Cac } from "../formats/eip712.js";
 import { splitSignature } from "../quorum/signature.js";
 
-/** `DisputeResolver.openDispute(DisagreementEvidence)` (IDisputeResolver.sol), hand-written so nothing else is pulled in. */
-export const openDisputeAbi = [
-  {
-    type: "function",
-    name: "openDispute",
-    stateMutability: "nonpayable",
-    inputs: [
-      {
-        name: "evidence",
-        type: "tuple",
-        components: [
-          {
-            name: "leafA",
-            type: "tuple",
-            components: [
-              { name: "jobId", type: "bytes32" },
-              { name: "resultSeq", type: "uint64" },
-              { name: "clauseId", type: "bytes32" },
-              { name: "tenantId", type: "bytes32" },
-              { name: "inputHash", type: "bytes32" },
-              { name: "outputHash", type: "bytes32" },
-              { name: "cacSetHash", type: "bytes32" },
-            ],
-          },
-          { name: "outputHashB", type: "bytes32" },
-          {
-            name: "ctx",
-            type: "tuple",
-            components: [
-              { name: "clauseVersion", type: "uint48" },
-              { name: "codeHash", type: "bytes32" },
-              { name: "configDigest", type: "bytes32" },
-            ],
-          },
-          { name: "executorA", type: "tuple", components: executorComponents() },
-          { name: "executorB", type: "tuple", components: executorComponents() },
-          { name: "dao", type: "address" },
-          { name: "jurisdiction", type: "bytes3" },
-        ],
-      },
-    ],
-    outputs: [],
-  },
-] as const;
 
-function executorComponents() {
-  return [
-    { name: "attempt", type: "uint32" },
-    { name: "runtimeHash", type: "bytes32" },
-    { name: "timestamp", type: "uint64" },
-    { name: "r", type: "bytes32" },
-    { name: "s", type: "bytes32" },
-    { name: "v", type: "uint8" },
-  ] as const;
-}
+
 
 export type SignedCac = { cac: Cac; signature: Hex };
 

@@ -1,49 +1,11 @@
 import { BaseError, ContractFunctionRevertedError, type Address, type Hex, type PublicClient } from "viem";
+import { clauseRegistryViewAbi, nodeRegistryAbi } from "../../core/abi/contractAbis.js";
 import { ExecutorError } from "../errors/ExecutorError.js";
 import type { ChainView, RegisteredClause } from "./ChainView.js";
 
-/**
- * Hand-written ABI fragments: only the views the node reads. The tuple mirrors
- * `IClauseRegistry.ClauseVersion` field for field (including `domain`), because ABI decoding of a struct
- * with a dynamic member depends on every static field before it.
- */
-export const clauseRegistryViewAbi = [
-  {
-    type: "function",
-    name: "getClause",
-    stateMutability: "view",
-    inputs: [{ name: "clauseId", type: "bytes32" }],
-    outputs: [
-      {
-        name: "",
-        type: "tuple",
-        components: [
-          { name: "owner", type: "address" },
-          { name: "version", type: "uint48" },
-          { name: "model", type: "uint8" },
-          { name: "quorumK", type: "uint8" },
-          { name: "quorumN", type: "uint8" },
-          { name: "status", type: "uint8" },
-          { name: "priority", type: "uint8" },
-          { name: "policyFlags", type: "uint32" },
-          { name: "validFrom", type: "uint64" },
-          { name: "validUntil", type: "uint64" },
-          { name: "codeHash", type: "bytes32" },
-          { name: "configDigest", type: "bytes32" },
-          { name: "parent", type: "bytes32" },
-          { name: "line", type: "bytes32" },
-          { name: "domain", type: "bytes32" },
-          { name: "jurisdictions", type: "bytes3[]" },
-        ],
-      },
-    ],
-  },
-  { type: "error", name: "ClauseRegistryUnknownClause", inputs: [{ name: "clauseId", type: "bytes32" }] },
-] as const;
 
-export const nodeRegistryViewAbi = [
-  { type: "function", name: "isScheduler", stateMutability: "view", inputs: [{ name: "scheduler", type: "address" }], outputs: [{ name: "", type: "bool" }] },
-] as const;
+
+
 
 export type ViemChainViewParameters = {
   /** The client is the first dependency (viem's habit); it owns transport, retries and timeouts. */
@@ -65,7 +27,7 @@ export function createViemChainView(parameters: ViemChainViewParameters): ChainV
     },
     async isScheduler(address) {
       try {
-        return await client.readContract({ address: nodeRegistry, abi: nodeRegistryViewAbi, functionName: "isScheduler", args: [address] });
+        return await client.readContract({ address: nodeRegistry, abi: nodeRegistryAbi, functionName: "isScheduler", args: [address] });
       } catch (cause) {
         throw unavailable("NodeRegistry.isScheduler", cause);
       }

@@ -8,11 +8,8 @@ import {
   type Address,
   type Hex,
 } from "viem";
-import {
-  clauseRegistryViewAbi,
-  createViemChainView,
-  nodeRegistryViewAbi,
-} from "../../../relayer/executor/chain/viemChainView.js";
+import { clauseRegistryViewAbi, nodeRegistryAbi as nodeRegistryViewAbi } from "../../../relayer/core/abi/contractAbis.js";
+import { createViemChainView } from "../../../relayer/executor/chain/viemChainView.js";
 
 const CLAUSE_REGISTRY = "0x00000000000000000000000000000000000a0004" as Address;
 const NODE_REGISTRY = "0x00000000000000000000000000000000000a0003" as Address;
@@ -43,7 +40,7 @@ function fakeProvider(options: { down?: boolean } = {}) {
             return encodeFunctionResult({
               abi: nodeRegistryViewAbi,
               functionName: "isScheduler",
-              result: args[0].toLowerCase() === SCHEDULER,
+              result: String(args[0]).toLowerCase() === SCHEDULER,
             });
           }
           const { args } = decodeFunctionData({

@@ -1,5 +1,5 @@
 import { BlockNotFoundError, encodeAbiParameters, encodeEventTopics, getAddress, keccak256, toHex, type Address, type Hex, type Log } from "viem";
-import { jobRouterAbi } from "../../../relayer/chain/abis.js";
+import { jobRouterAbi } from "../../../relayer/core/abi/contractAbis.js";
 import { jurisdictionToBytes3, tenantIdOf } from "../../../relayer/core/formats/ids.js";
 
 export const ROUTER = getAddress("0x000000000000000000000000000000000000a001");

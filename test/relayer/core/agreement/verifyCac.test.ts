@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { decodeFunctionData, getAddress, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { buildOpenDisputeCalldata, openDisputeAbi } from "../../../../relayer/core/agreement/disputeEvidence.js";
+import { openDisputeAbi } from "../../../../relayer/core/abi/contractAbis.js";
+import { buildOpenDisputeCalldata } from "../../../../relayer/core/agreement/disputeEvidence.js";
 import { verifyCacReply, type ExpectedCac } from "../../../../relayer/core/agreement/verifyCac.js";
 import { cacFromJson } from "../../../../relayer/core/cac/cacJson.js";
 import { cacTypedData } from "../../../../relayer/core/formats/eip712.js";

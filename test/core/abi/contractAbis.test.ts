@@ -2,8 +2,15 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { aggregatorV3Abi, clauseRegistryViewAbi, jobRouterAbi, jurisdictionRegistryAbi, nodeRegistryAbi } from "../../../relayer/chain/abis.js";
-import { openDisputeAbi } from "../../../relayer/core/agreement/disputeEvidence.js";
+import {
+  aggregatorV3Abi,
+  clauseRegistryViewAbi,
+  jobRouterAbi,
+  jurisdictionRegistryAbi,
+  nodeRegistryAbi,
+  openDisputeAbi,
+  rollupAnchorAbi,
+} from "../../../relayer/core/abi/contractAbis.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 type Param = { name?: string; type: string; indexed?: boolean; components?: readonly Param[] };
@@ -25,7 +32,10 @@ function expectMatches(fragments: readonly Item[], artifact: Item[], label: stri
   }
 }
 
-describe("relayer/chain/abis (hand-written fragments vs compiled artifacts)", () => {
+describe("relayer/core/abi/contractAbis (hand-written fragments vs compiled artifacts)", () => {
+  it("RollupAnchor anchor, config, batchCommitment and errors match the contract", () => {
+    expectMatches(rollupAnchorAbi, artifactAbi("contracts/RollupAnchor.sol", "RollupAnchor"), "RollupAnchor");
+  });
   it("JobRouter events and sensorTrigger match the contract", () => {
     expectMatches(jobRouterAbi, artifactAbi("contracts/JobRouter.sol", "JobRouter"), "JobRouter");
   });

@@ -1,9 +1,9 @@
 /**
- * Hand-written ABI fragments of exactly what the relayer reads (typed by viem from `as const`). Each mirrors
- * its Solidity declaration in contracts/interfaces/ field for field; test/relayer/chain/abis.test.ts checks
- * them against the compiled artifacts so a contract change cannot drift silently.
+ * Hand-written ABI fragments of exactly what the TypeScript side calls, reads or decodes (typed by viem from
+ * `as const`), in one place. Each mirrors its Solidity declaration in contracts/interfaces/ field for field;
+ * test/core/abi/contractAbis.test.ts checks every fragment against the compiled artifacts, so a contract change
+ * cannot drift silently. Pure data: no I/O, usable from the core and from every adapter.
  */
-export { clauseRegistryViewAbi } from "../executor/chain/viemChainView.js";
 
 export const jobRouterAbi = [
   {
@@ -82,6 +82,7 @@ export const jobRouterAbi = [
 ] as const;
 
 export const nodeRegistryAbi = [
+  { type: "function", name: "isActiveAt", stateMutability: "view", inputs: [{ name: "enclaveKey", type: "address" }, { name: "time", type: "uint64" }], outputs: [{ name: "", type: "bool" }] },
   {
     type: "function",
     name: "getNode",
@@ -157,7 +158,6 @@ export const jurisdictionRegistryAbi = [
   },
 ] as const;
 
-/** Chainlink AggregatorV3Interface, the two reads the input resolver needs. */
 export const aggregatorV3Abi = [
   {
     type: "function",
@@ -174,3 +174,144 @@ export const aggregatorV3Abi = [
   },
   { type: "function", name: "decimals", stateMutability: "view", inputs: [], outputs: [{ name: "", type: "uint8" }] },
 ] as const;
+
+/** The tuple mirrors `IClauseRegistry.ClauseVersion` field for field (including `domain`): decoding a struct
+ * with a dynamic member depends on every static field before it. */
+export const clauseRegistryViewAbi = [
+  {
+    type: "function",
+    name: "getClause",
+    stateMutability: "view",
+    inputs: [{ name: "clauseId", type: "bytes32" }],
+    outputs: [
+      {
+        name: "",
+        type: "tuple",
+        components: [
+          { name: "owner", type: "address" },
+          { name: "version", type: "uint48" },
+          { name: "model", type: "uint8" },
+          { name: "quorumK", type: "uint8" },
+          { name: "quorumN", type: "uint8" },
+          { name: "status", type: "uint8" },
+          { name: "priority", type: "uint8" },
+          { name: "policyFlags", type: "uint32" },
+          { name: "validFrom", type: "uint64" },
+          { name: "validUntil", type: "uint64" },
+          { name: "codeHash", type: "bytes32" },
+          { name: "configDigest", type: "bytes32" },
+          { name: "parent", type: "bytes32" },
+          { name: "line", type: "bytes32" },
+          { name: "domain", type: "bytes32" },
+          { name: "jurisdictions", type: "bytes3[]" },
+        ],
+      },
+    ],
+  },
+  { type: "error", name: "ClauseRegistryUnknownClause", inputs: [{ name: "clauseId", type: "bytes32" }] },
+] as const;
+
+export const rollupAnchorAbi = [
+  { type: "function", name: "batchCommitment", stateMutability: "view", inputs: [{ name: "batchSeq", type: "uint64" }], outputs: [{ name: "", type: "bytes32" }] },
+  {
+    type: "function",
+    name: "config",
+    stateMutability: "view",
+    inputs: [],
+    outputs: [
+      { name: "configDigest", type: "bytes32" },
+      { name: "configVersion", type: "uint64" },
+      { name: "threshold", type: "uint8" },
+      { name: "signers", type: "address[]" },
+    ],
+  },
+  {
+    type: "function",
+    name: "anchor",
+    stateMutability: "nonpayable",
+    inputs: [
+      {
+        name: "header",
+        type: "tuple",
+        components: [
+          { name: "batchSeq", type: "uint64" },
+          { name: "lastSeq", type: "uint64" },
+          { name: "root", type: "bytes32" },
+          { name: "bundleHash", type: "bytes32" },
+        ],
+      },
+      { name: "arweaveTxId", type: "bytes32" },
+      {
+        name: "quorum",
+        type: "tuple",
+        components: [
+          { name: "configVersion", type: "uint64" },
+          { name: "threshold", type: "uint8" },
+          { name: "signerBitmap", type: "uint256" },
+          { name: "packed", type: "bytes" },
+        ],
+      },
+    ],
+    outputs: [],
+  },
+  { type: "error", name: "RollupAnchorBatchAlreadyAnchored", inputs: [{ name: "batchSeq", type: "uint64" }] },
+  { type: "error", name: "RollupAnchorPreviousBatchMissing", inputs: [{ name: "batchSeq", type: "uint64" }] },
+  { type: "error", name: "RollupAnchorInvalidRange", inputs: [{ name: "firstSeq", type: "uint64" }, { name: "lastSeq", type: "uint64" }] },
+  { type: "error", name: "RollupAnchorZeroRoot", inputs: [] },
+] as const;
+
+/** `DisputeResolver.openDispute(DisagreementEvidence)` (IDisputeResolver.sol). */
+export const openDisputeAbi = [
+  {
+    type: "function",
+    name: "openDispute",
+    stateMutability: "nonpayable",
+    inputs: [
+      {
+        name: "evidence",
+        type: "tuple",
+        components: [
+          {
+            name: "leafA",
+            type: "tuple",
+            components: [
+              { name: "jobId", type: "bytes32" },
+              { name: "resultSeq", type: "uint64" },
+              { name: "clauseId", type: "bytes32" },
+              { name: "tenantId", type: "bytes32" },
+              { name: "inputHash", type: "bytes32" },
+              { name: "outputHash", type: "bytes32" },
+              { name: "cacSetHash", type: "bytes32" },
+            ],
+          },
+          { name: "outputHashB", type: "bytes32" },
+          {
+            name: "ctx",
+            type: "tuple",
+            components: [
+              { name: "clauseVersion", type: "uint48" },
+              { name: "codeHash", type: "bytes32" },
+              { name: "configDigest", type: "bytes32" },
+            ],
+          },
+          { name: "executorA", type: "tuple", components: executorComponents() },
+          { name: "executorB", type: "tuple", components: executorComponents() },
+          { name: "dao", type: "address" },
+          { name: "jurisdiction", type: "bytes3" },
+        ],
+      },
+    ],
+    outputs: [],
+  },
+] as const;
+
+function executorComponents() {
+  return [
+    { name: "attempt", type: "uint32" },
+    { name: "runtimeHash", type: "bytes32" },
+    { name: "timestamp", type: "uint64" },
+    { name: "r", type: "bytes32" },
+    { name: "s", type: "bytes32" },
+    { name: "v", type: "uint8" },
+  ] as const;
+}
