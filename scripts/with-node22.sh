@@ -32,6 +32,10 @@ if [ -d "$headers/include" ]; then
   npm_config_nodedir="$headers"
   export npm_config_nodedir
 fi
+# arlocal's sqlite3 first tries to download a prebuilt binary from a host these machines cannot reach, then
+# builds with node-gyp; skip the doomed download (prebuild-install honours a package name here).
+npm_config_build_from_source="${npm_config_build_from_source:-sqlite3}"
+export npm_config_build_from_source
 
 # Install (or refresh) dependencies when package.json or the lockfile changed.
 stamp=node_modules/.nsf-install-stamp

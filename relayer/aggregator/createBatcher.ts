@@ -1,6 +1,6 @@
 import type { Address, Hex } from "viem";
 import type { Common } from "../common/Common.js";
-import { buildBatchBundle, bundleBytes, bundleHashOf, type BundleEntry } from "../core/batching/batchBundle.js";
+import { buildBatchBundle, bundleBytes, bundleHashOf, type AuditHead, type BundleEntry } from "../core/batching/batchBundle.js";
 import { BatchCheckError } from "../core/batching/BatchCheckError.js";
 import { buildBatchHeader } from "../core/batching/batchHeader.js";
 import { buildBatchTree } from "../core/batching/batchTree.js";
@@ -31,6 +31,14 @@ export type BatcherParameters = {
   maxBatchSize: number;
   keccak?: Keccak;
   now?: () => number;
+  /** Each tenant's audit-log head, anchored with every batch (bundle `audit_heads`, ADR 0012); default none. */
+  auditHeads?: () => readonly AuditHead[];
+  /**
+   * Called for a signed batch before its anchor is submitted (ADR 0012: the Arweave transaction is signed and
+   * persisted here so the anchor can carry its id). Must not wait on the network; a throw only logs and the anchor
+   * proceeds with whatever locator the transaction manager is given.
+   */
+  beforeSubmit?: (batchSeq: bigint) => Promise<void>;
 };
 
 export type Batcher = {
@@ -85,9 +93,12 @@ export function createBatcher(parameters: BatcherParameters): Batcher {
     const leafHashes = leaves.map((leaf) => fastLeafHash(leaf, keccak));
     const tree = buildBatchTree(leafHashes, keccak);
     const entries: BundleEntry[] = assigned.map(({ item }, i) => ({ result: item.result, leaf: leaves[i]!, leafHash: leafHashes[i]!, proof: tree.proofs[i]! }));
+    // Read with no await before sealBatch: its transaction commits any grouped audit writes these heads include.
+    const auditHeads = parameters.auditHeads?.() ?? [];
     const bundle = buildBatchBundle(
       { chainId: BigInt(anchor.chainId), rollupAnchor: anchor.address, batchSeq: open.batchSeq, firstSeq: range.firstSeq, lastSeq: range.lastSeq, prevCommitment, configDigest: config.configDigest, root: tree.root },
       entries,
+      auditHeads,
     );
     const bytes = bundleBytes(bundle);
     const header = buildBatchHeader({ batchSeq: open.batchSeq, prevCommitment, count: range.count, root: tree.root, bundleHash: bundleHashOf(bytes, keccak), configDigest: config.configDigest });
@@ -150,6 +161,13 @@ export function createBatcher(parameters: BatcherParameters): Batcher {
   async function submitSigned(): Promise<void> {
     for (const batch of store.batchesIn("signed")) {
       if (ZERO.test(await reader.batchCommitment(batch.batchSeq - 1n))) return;
+      if (parameters.beforeSubmit) {
+        try {
+          await parameters.beforeSubmit(batch.batchSeq);
+        } catch (error) {
+          logger.error({ batchSeq: batch.batchSeq.toString(), err: error }, "before-submit step failed; anchoring anyway");
+        }
+      }
       try {
         await txManager.submit(batch.batchSeq);
       } catch (error) {

@@ -51,7 +51,8 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
  * re-verified, with its own chain reads: every CAC of every result (signature, signer active at the CAC time,
  * jurisdiction for in-country clauses, clause version / code hash / config digest, input and output hashes),
  * k distinct agreeing signers, cacSetHash, every leaf, the tree and every proof, the bundle hash, the header's
- * derived fields against RollupAnchor (previous commitment, firstSeq, config digest), and that no job id in the
+ * derived fields against RollupAnchor (previous commitment, firstSeq, config digest), the shape of the tenants'
+ * audit heads, and that no job id in the
  * batch was co-signed before in another batch whose signature could still be used.
  */
 export function createCoSigner(parameters: CoSignerParameters): CoSignerClient {
@@ -164,6 +165,21 @@ export function createCoSigner(parameters: CoSignerParameters): CoSignerClient {
     if (!same(setHash, entry.cac_set_hash)) fail("CAC_SET_HASH", `job ${job}: CAC digests hash to ${setHash}, the leaf says ${entry.cac_set_hash}`);
   }
 
+  /**
+   * The audit heads are the relayer's own statement about each tenant's log (a co-signer cannot see the logs):
+   * what it can and does check is that they are well formed — one per tenant, strictly ascending by tenant id,
+   * `seq >= 1`, a non-zero head — so a tenant's export can be tied to exactly one head per batch (ADR 0012).
+   */
+  function checkAuditHeads(bundle: BatchBundle): void {
+    let previous = "";
+    for (const [i, a] of bundle.audit_heads.entries()) {
+      if (a.tenant_id <= previous) fail("AUDIT_HEADS", `audit head ${i}: tenant ${a.tenant_id} is not above ${previous || "the start"}`);
+      if (a.seq === "0") fail("AUDIT_HEADS", `audit head ${i}: sequence 0 (a log starts at 1)`);
+      if (ZERO.test(a.head)) fail("AUDIT_HEADS", `audit head ${i}: zero head`);
+      previous = a.tenant_id;
+    }
+  }
+
   function checkTree(header: BatchHeader, bundle: BatchBundle): void {
     const leafHashes: Hex[] = [];
     for (const [i, entry] of bundle.results.entries()) {
@@ -208,6 +224,7 @@ export function createCoSigner(parameters: CoSignerParameters): CoSignerClient {
       const bundle = parsed.data!;
       const header = proposal.header;
       checkHeaderAgainstBundle(header, bundle);
+      checkAuditHeads(bundle);
       await checkChain(header);
 
       const jobIds: Hex[] = [];

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -50,6 +50,7 @@ export async function startLocalArweave(options: StartLocalArweaveOptions = {}):
   const port = options.port ?? (await freeLoopbackPort());
   const ownsDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "nsf-arlocal-")));
+  await mkdir(dataDir, { recursive: true });
   const entry = createRequire(import.meta.url).resolve("arlocal/bin/index.js");
   const args = [entry, String(port), "--hidelogs", "--dbpath", "db"];
   if (!ownsDir) args.push("--persist");
@@ -59,6 +60,8 @@ export async function startLocalArweave(options: StartLocalArweaveOptions = {}):
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  let spawnError: Error | undefined;
+  child.once("error", (error) => (spawnError = error));
 
   const url = `http://127.0.0.1:${port}`;
   const cleanUp = async () => {
@@ -74,7 +77,7 @@ export async function startLocalArweave(options: StartLocalArweaveOptions = {}):
   };
 
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  while (Date.now() < deadline && child.exitCode === null) {
+  while (Date.now() < deadline && child.exitCode === null && !spawnError) {
     if (await answers(`${url}/info`)) {
       const arweave = Arweave.init({ host: "127.0.0.1", port, protocol: "http", logging: false });
       let stopped: Promise<void> | undefined;
@@ -96,8 +99,9 @@ export async function startLocalArweave(options: StartLocalArweaveOptions = {}):
   await cleanUp();
   throw new NsfError("NSF_LOCAL_ARWEAVE_START_FAILED", {
     shortMessage: `The local Arweave gateway (arlocal) did not answer on ${url}`,
-    details: `Its last output:\n${output}\nCheck that node_modules is installed (npm install builds arlocal's sqlite3) and that port ${port} is free.`,
+    details: `${spawnError ? `${spawnError.message}\n` : ""}Its last output:\n${output}\nCheck that node_modules is installed (npm install builds arlocal's sqlite3) and that port ${port} is free.`,
     retryable: true,
+    cause: spawnError,
   });
 }
 

@@ -97,6 +97,21 @@ program
     (await import("./commands/node.js")).runNodeCommand({ ...options, clauses: options.clause }),
   );
 
+const audit = program.command("audit").description("per-tenant audit logs: hash-chained, heads anchored with the batches");
+audit
+  .command("export")
+  .description("one tenant's audit entries with the proofs tying its head to anchored batches (batch seq, bundle hash, Arweave id); nothing of other tenants")
+  .requiredOption("-c, --config <file>", "the relayer's config (its database file, chain id and RollupAnchor; no keys needed)")
+  .requiredOption("--tenant <id>", "tenant id (0x + 64 hex, H(dao, jurisdiction))")
+  .option("-o, --out <file>", "write the export here (default: stdout)")
+  .action(async (options: { config: string; tenant: string; out?: string }) => (await import("./commands/audit.js")).runAuditExport(options));
+audit
+  .command("verify")
+  .description("recompute an exported audit log's chain and check its anchored heads; exit 0 valid, 1 invalid (names the first bad entry), 2 unreadable")
+  .argument("<export>", "a file written by nsf audit export")
+  .option("--json", "print JSON", false)
+  .action(async (file: string, options: { json: boolean }) => (await import("./commands/audit.js")).runAuditVerify(file, options));
+
 const job = program.command("job").description("development scheduler");
 job
   .command("submit")

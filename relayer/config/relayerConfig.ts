@@ -140,6 +140,28 @@ export const RelayerConfigSchema = z.strictObject({
         .default({ maxFeePerGasCapWei: "200000000000", bumpBps: 1_250, stuckAfterMs: 30_000 }),
     })
     .optional(),
+  /**
+   * The Arweave archive of batch bundles (ADR 0012). Absent: bundles are not archived and anchors carry no locator.
+   * The wallet file holds an Arweave RSA JWK (it signs and pays for uploads): keep it out of the repository, except
+   * the public development wallet `nsf dev` uses on arlocal.
+   */
+  archive: z
+    .strictObject({
+      /** The gateway uploads go to, e.g. https://arweave.net or arlocal's http://127.0.0.1:1984. */
+      gatewayUrl: z.string().url(),
+      walletFile: z.string().min(1),
+      /** How often the upload queue is reconciled (posts, status checks, retries). */
+      pollMs: z.number().int().min(10).max(600_000).default(2_000),
+      /** Confirmations before a bundle counts as archived. */
+      confirmations: z.number().int().min(1).max(1_000).default(1),
+      /** Backoff of failed gateway requests (never given up). */
+      retry: z
+        .strictObject({ baseDelayMs: z.number().int().min(1).max(600_000).default(1_000), maxDelayMs: z.number().int().min(1).max(3_600_000).default(300_000) })
+        .default({ baseDelayMs: 1_000, maxDelayMs: 300_000 }),
+      /** A gateway anchor older than this is not used to sign (Arweave accepts ~50 blocks, about 100 minutes). */
+      anchorMaxAgeMs: z.number().int().min(1_000).max(6_000_000).default(1_800_000),
+    })
+    .optional(),
   /** The operator endpoint: Prometheus metrics (`/metrics`), JSON status (`/status`), liveness (`/healthz`). */
   http: z
     .strictObject({
@@ -196,7 +218,17 @@ export type RelayerConfig = Readonly<{
   inputs: Readonly<{ directory: string | undefined; waitSeconds: number; sensorBindings: readonly ResolvedSensorBinding[] }>;
   database: Readonly<{ file: string }>;
   aggregator: ResolvedAggregatorConfig | undefined;
+  archive: ResolvedArchiveConfig | undefined;
   http: Readonly<{ enabled: boolean; host: string; port: number }>;
+}>;
+
+export type ResolvedArchiveConfig = Readonly<{
+  gatewayUrl: string;
+  walletFile: string;
+  pollMs: number;
+  confirmations: number;
+  retry: Readonly<{ baseDelayMs: number; maxDelayMs: number }>;
+  anchorMaxAgeMs: number;
 }>;
 
 export type ResolvedAggregatorConfig = Readonly<{
@@ -256,6 +288,7 @@ export function resolveRelayerConfig(input: unknown, env: Readonly<Record<string
     inputs: { directory: c.inputs.directory, waitSeconds: c.inputs.waitSeconds, sensorBindings },
     database: { file: c.database.file },
     aggregator: c.aggregator === undefined ? undefined : resolveAggregator(c.aggregator, env, { keyEnv: c.scheduler.keyEnv, key: schedulerKey }),
+    archive: c.archive === undefined ? undefined : { ...c.archive, retry: { ...c.archive.retry } },
     http: { ...c.http },
   } satisfies RelayerConfig);
 }
@@ -321,6 +354,8 @@ export type RelayerEndpoints = Readonly<{
   chain: Readonly<{ rpcUrl: string; chainId: bigint; startBlock: bigint }>;
   contracts: RelayerConfig["contracts"];
   http: RelayerConfig["http"];
+  database: RelayerConfig["database"];
+  archive: Readonly<{ gatewayUrl: string }> | undefined;
 }>;
 
 /** The config's endpoints, validated by the same schema, without reading any key. */
@@ -335,6 +370,8 @@ export async function loadRelayerEndpoints(options: { file: string; env?: Readon
     chain: { rpcUrl: c.chain.rpcUrl, chainId: BigInt(c.chain.chainId), startBlock: BigInt(c.chain.startBlock) },
     contracts: { ...c.contracts, disputeResolver: c.contracts.disputeResolver },
     http: { ...c.http },
+    database: { file: c.database.file },
+    archive: c.archive ? { gatewayUrl: c.archive.gatewayUrl } : undefined,
   });
 }
 

@@ -1,6 +1,10 @@
+import Arweave from "arweave";
 import { createPublicClient, http, type Address, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { createAnchorReader } from "../aggregator/anchorReader.js";
+import { archiveMigrations, createArchiveStore } from "../archive/archiveStore.js";
+import { createArchiver, type Archiver } from "../archive/createArchiver.js";
+import { loadArweaveWallet } from "../archive/loadArweaveWallet.js";
 import { createAggregator, type Aggregator } from "../aggregator/createAggregator.js";
 import { createBatcher } from "../aggregator/createBatcher.js";
 import { createCoSigner } from "../aggregator/createCoSigner.js";
@@ -41,6 +45,8 @@ export type Relayer = {
   readonly aggregator: Aggregator;
   readonly jobs: JobStore;
   readonly batches: BatchStore;
+  /** The Arweave archive of batch bundles (undefined when the config has no `archive`). */
+  readonly archiver: Archiver | undefined;
   /** Where /metrics, /status and /healthz are served once started (undefined when http.enabled is false). */
   readonly statusUrl: string | undefined;
   /** Starts the status endpoint, the aggregator's timer and the pipeline's loop. */
@@ -51,6 +57,13 @@ export type Relayer = {
   /** Settles when the relayer has stopped (after `stop()`, a shutdown signal, or a fatal failure, which it carries). */
   readonly stopped: Promise<{ error?: unknown }>;
 };
+
+/** An arweave-js client for a gateway URL (`http(s)://host[:port]`). */
+export function arweaveClient(gatewayUrl: string): Arweave {
+  const url = new URL(gatewayUrl);
+  const protocol = url.protocol.replace(":", "");
+  return Arweave.init({ host: url.hostname, port: url.port ? Number(url.port) : protocol === "https" ? 443 : 80, protocol, logging: false });
+}
 
 /** The endpoint's origin: provider keys often live in an RPC URL's path or query and never reach a log. */
 export function rpcOrigin(url: string): string {
@@ -91,9 +104,25 @@ export async function createRelayer(parameters: CreateRelayerParameters): Promis
     throw new RelayerError("CONFIG_INVALID", `chain.chainId: configured ${config.chain.chainId}, but ${rpcOrigin(config.chain.rpcUrl)} serves chain ${chainId}`);
   }
 
-  const database = openDatabase({ file: config.database.file, migrations: { jobs: JOB_STORE_MIGRATIONS, batches: batchMigrations } });
+  // Read before the database opens: a bad wallet file is a config error, reported before anything starts.
+  const arweaveWallet = config.archive ? await loadArweaveWallet(config.archive.walletFile) : undefined;
+  const database = openDatabase({ file: config.database.file, migrations: { jobs: JOB_STORE_MIGRATIONS, batches: batchMigrations, archive: archiveMigrations } });
   const jobs = createJobStore({ database });
   const batches = createBatchStore({ database });
+  const archiver =
+    config.archive && arweaveWallet
+      ? createArchiver({
+          common,
+          store: createArchiveStore({ database }),
+          batches,
+          arweave: arweaveClient(config.archive.gatewayUrl),
+          wallet: arweaveWallet,
+          pollMs: config.archive.pollMs,
+          confirmations: config.archive.confirmations,
+          retry: config.archive.retry,
+          anchorMaxAgeMs: config.archive.anchorMaxAgeMs,
+        })
+      : undefined;
   const keccak = await loadFastKeccak();
   const recover = tryNativeRecoverSigner(keccak);
   const { contracts } = config;
@@ -120,6 +149,8 @@ export async function createRelayer(parameters: CreateRelayerParameters): Promis
       stuckAfterMs: aggregatorConfig.fees.stuckAfterMs,
       ...(aggregatorConfig.fees.priorityFeePerGas !== undefined ? { priorityFeePerGas: aggregatorConfig.fees.priorityFeePerGas } : {}),
     },
+    // ADR 0012: the anchor carries the id of the Arweave transaction signed (and persisted) just before it.
+    ...(archiver ? { arweaveTxId: (batchSeq: bigint) => archiver.locatorOf(batchSeq) } : {}),
   });
   const batcher = createBatcher({
     common,
@@ -131,6 +162,8 @@ export async function createRelayer(parameters: CreateRelayerParameters): Promis
     batchWindowMs: aggregatorConfig.batchWindowMs,
     maxBatchSize: aggregatorConfig.maxBatchSize,
     keccak,
+    auditHeads: () => jobs.auditHeads(),
+    ...(archiver ? { beforeSubmit: (batchSeq: bigint) => archiver.prepare(batchSeq) } : {}),
   });
   const aggregator = createAggregator({ common, store: batches, batcher, tickMs: aggregatorConfig.tickMs });
 
@@ -181,6 +214,7 @@ export async function createRelayer(parameters: CreateRelayerParameters): Promis
       logger.info("relayer stopping");
       await pipeline.stop().catch((error: unknown) => logger.error({ err: error }, "pipeline stop failed"));
       await aggregator.stop();
+      await archiver?.stop();
       await server?.close();
       database.close();
       logger.info("relayer stopped");
@@ -193,6 +227,7 @@ export async function createRelayer(parameters: CreateRelayerParameters): Promis
     aggregator,
     jobs,
     batches,
+    archiver,
     get statusUrl() {
       return statusUrl;
     },
@@ -223,6 +258,7 @@ export async function createRelayer(parameters: CreateRelayerParameters): Promis
         "relayer started",
       );
       aggregator.start();
+      archiver?.start();
       pipeline.run().catch((error: unknown) => {
         logger.fatal({ err: error }, "relayer pipeline loop failed: stopping");
         failure = { error };

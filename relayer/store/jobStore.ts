@@ -265,6 +265,9 @@ export function createJobStore(parameters: JobStoreParameters) {
     auditHead: db.prepare("SELECT seq, entry_hash FROM audit_entries WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1"),
     insertAudit: db.prepare("INSERT INTO audit_entries (tenant_id, seq, job_id, event, entry, prev_hash, entry_hash) VALUES (?, ?, ?, ?, ?, ?, ?)"),
     auditOf: db.prepare("SELECT entry, prev_hash, entry_hash FROM audit_entries WHERE tenant_id = ? ORDER BY seq"),
+    auditHeads: db.prepare(
+      "SELECT a.tenant_id, a.seq, a.entry_hash FROM audit_entries a JOIN (SELECT tenant_id, MAX(seq) AS seq FROM audit_entries GROUP BY tenant_id) m ON a.tenant_id = m.tenant_id AND a.seq = m.seq ORDER BY a.tenant_id",
+    ),
     countByState: db.prepare("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state"),
   };
 
@@ -643,6 +646,14 @@ export function createJobStore(parameters: JobStoreParameters) {
     // ── audit ──────────────────────────────────────────────────────────────────────────────────────────────
     appendAudit(tenantId: Hex, input: AuditInput): ChainedAuditEntry {
       return transaction(() => appendAudit(tenantId, input));
+    },
+    /**
+     * Every tenant's current audit head (its last entry's sequence and hash), ascending by tenant id: what the
+     * batcher anchors with each batch (bundle `audit_heads`, ADR 0012). Reads grouped writes not yet committed;
+     * the batcher seals in a `transaction`, which commits them with the batch.
+     */
+    auditHeads(): { tenantId: Hex; seq: number; head: Hex }[] {
+      return (q.auditHeads.all() as Row[]).map((r) => ({ tenantId: r.tenant_id as Hex, seq: Number(r.seq), head: r.entry_hash as Hex }));
     },
     /** One tenant's audit log, in order: exportable and verifiable with `verifyAuditChain`. */
     auditLog(tenantId: Hex): ChainedAuditEntry[] {

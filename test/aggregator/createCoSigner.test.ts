@@ -188,6 +188,20 @@ describe("createCoSigner", () => {
     expect(KEN).to.equal("0x4b454e");
   });
 
+  it("signs well-formed audit heads and refuses unsorted, duplicated, zero-sequence or zero heads (bound by the bundle hash)", async () => {
+    const proposal = await proposeBatch(f, [await agreedResult(f, "audit")]);
+    const head = (tenant: string, seq: string, value = keccak256(toBytes(`head ${tenant}`))) => ({ tenant_id: keccak256(toBytes(tenant)), seq, head: value });
+    const [a, b] = [head("tenant a", "3"), head("tenant b", "9")].sort((x, y) => (x.tenant_id < y.tenant_id ? -1 : 1));
+    const withHeads = (heads: typeof proposal.bundle.audit_heads): Proposal => rehash({ header: proposal.header, bundle: { ...proposal.bundle, audit_heads: heads } });
+    await coSigner(0).sign(withHeads([a!, b!]));
+    await expectRefusal(withHeads([b!, a!]), "AUDIT_HEADS", 1);
+    await expectRefusal(withHeads([a!, a!]), "AUDIT_HEADS", 1);
+    await expectRefusal(withHeads([{ ...a!, seq: "0" }]), "AUDIT_HEADS", 1);
+    await expectRefusal(withHeads([{ ...a!, head: `0x${"00".repeat(32)}` }]), "AUDIT_HEADS", 1);
+    // Changing a head without re-hashing is a bundle-hash mismatch: the heads are bound by the signed header.
+    await expectRefusal({ header: withHeads([a!, b!]).header, bundle: { ...proposal.bundle, audit_heads: [a!, { ...b!, seq: "10" }] } }, "BUNDLE_HASH", 1);
+  });
+
   it("refuses a bundle for another RollupAnchor and a malformed bundle", async () => {
     const proposal = await proposeBatch(f, [await agreedResult(f, "deploy")]);
     proposal.bundle.rollup_anchor = getAddress(`0x${"12".repeat(20)}`);

@@ -32,6 +32,7 @@ export const BatchChecks = {
   PROOF: { code: "NSF_COSIGN_PROOF", retryable: false, title: "A leaf's proof does not lead to the root" },
   BUNDLE_HASH: { code: "NSF_COSIGN_BUNDLE_HASH", retryable: false, title: "The header's bundleHash is not the hash of the bundle" },
   HEADER_FIELD: { code: "NSF_COSIGN_HEADER_FIELD", retryable: false, title: "A header field disagrees with the bundle" },
+  AUDIT_HEADS: { code: "NSF_COSIGN_AUDIT_HEADS", retryable: false, title: "The bundle's audit heads are not one well-formed head per tenant, ascending by tenant id" },
   PREVIOUS_NOT_ANCHORED: { code: "NSF_COSIGN_PREVIOUS_NOT_ANCHORED", retryable: true, title: "Batch batchSeq - 1 is not anchored yet" },
   ALREADY_ANCHORED: { code: "NSF_COSIGN_ALREADY_ANCHORED", retryable: false, title: "This batch sequence is already anchored" },
   PREV_COMMITMENT: { code: "NSF_COSIGN_PREV_COMMITMENT", retryable: false, title: "The header's previous commitment or firstSeq differs from the chain" },

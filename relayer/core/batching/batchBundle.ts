@@ -11,6 +11,7 @@ import { bytesToHexFast, nobleKeccak, type Keccak } from "./hashing.js";
  * with its signature, the leaf values and each leaf's proof. `bundleHash = keccak256(utf8(JCS(bundle)))` is
  * signed in the BatchHeader and anchored, so the archived bytes are bound to the root.
  * The bundle does not contain `bundleHash` itself (it is the hash of these bytes).
+ * `audit_heads` anchors each tenant's audit-log head (core/audit/auditChain.ts) with the batch (ADR 0012).
  */
 export const BUNDLE_SCHEMA = "nsf.bundle/1";
 export const TREE_LAYOUT = "openzeppelin-standard-v1";
@@ -46,6 +47,13 @@ export const BundleResultSchema = z.strictObject({
   proof: z.array(hex32),
 });
 
+/** One tenant's audit-log head when the batch was sealed: entry `seq` of its chain hashes to `head`. */
+export const BundleAuditHeadSchema = z.strictObject({
+  tenant_id: hex32,
+  seq: decimal,
+  head: hex32,
+});
+
 export const BatchBundleSchema = z.strictObject({
   schema: z.literal(BUNDLE_SCHEMA),
   chain_id: decimal,
@@ -63,11 +71,17 @@ export const BatchBundleSchema = z.strictObject({
   tree: z.literal(TREE_LAYOUT),
   /** Ascending by result_seq: firstSeq … lastSeq without gaps. */
   results: z.array(BundleResultSchema).min(1),
+  /** Strictly ascending by tenant_id (one head per tenant); may be empty. */
+  audit_heads: z.array(BundleAuditHeadSchema),
 });
 
 export type BundleCac = z.infer<typeof BundleCacSchema>;
 export type BundleResult = z.infer<typeof BundleResultSchema>;
+export type BundleAuditHead = z.infer<typeof BundleAuditHeadSchema>;
 export type BatchBundle = z.infer<typeof BatchBundleSchema>;
+
+/** A tenant's audit head as the relayer's job store reports it (`JobStore.auditHeads()`). */
+export type AuditHead = { tenantId: Hex; seq: number; head: Hex };
 
 export type BundleBatchFields = {
   chainId: bigint;
@@ -84,8 +98,8 @@ export type BundleEntry = { result: AgreedResult; leaf: ExecutionLeaf; leafHash:
 
 const lower = (h: string) => h.toLowerCase() as Hex;
 
-/** Assembles the bundle; `entries` in result_seq order. */
-export function buildBatchBundle(batch: BundleBatchFields, entries: readonly BundleEntry[]): BatchBundle {
+/** Assembles the bundle; `entries` in result_seq order; `auditHeads` in any order (sorted here). */
+export function buildBatchBundle(batch: BundleBatchFields, entries: readonly BundleEntry[], auditHeads: readonly AuditHead[] = []): BatchBundle {
   return {
     schema: BUNDLE_SCHEMA,
     chain_id: batch.chainId.toString(),
@@ -117,6 +131,9 @@ export function buildBatchBundle(batch: BundleBatchFields, entries: readonly Bun
       leaf_hash: lower(leafHash),
       proof: proof.map(lower),
     })),
+    audit_heads: [...auditHeads]
+      .map((a) => ({ tenant_id: lower(a.tenantId), seq: a.seq.toString(), head: lower(a.head) }))
+      .sort((a, b) => (a.tenant_id < b.tenant_id ? -1 : a.tenant_id > b.tenant_id ? 1 : 0)),
   };
 }
 

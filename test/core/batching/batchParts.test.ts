@@ -148,6 +148,23 @@ describe("batch bundle", () => {
     expect(bundleHashOf(buildBatchBundle({ ...fields, batchSeq: 2n }, entries()))).to.not.equal(base);
   });
 
+  it("anchors audit heads: sorted by tenant id, bound by the hash, refused by the schema when malformed", () => {
+    const heads = [
+      { tenantId: h("tenant-b"), seq: 7, head: h("head-b") },
+      { tenantId: h("tenant-a"), seq: 2, head: h("head-a") },
+    ];
+    const bundle = buildBatchBundle(fields, entries(), heads);
+    const sorted = [h("tenant-a"), h("tenant-b")].sort();
+    expect(bundle.audit_heads.map((a) => a.tenant_id)).to.deep.equal(sorted);
+    expect(bundle.audit_heads.find((a) => a.tenant_id === h("tenant-b"))).to.deep.equal({ tenant_id: h("tenant-b"), seq: "7", head: h("head-b") });
+    expect(BatchBundleSchema.safeParse(bundle).success).to.equal(true);
+    expect(bundleHashOf(bundle)).to.not.equal(bundleHashOf(buildBatchBundle(fields, entries())));
+    expect(bundleHashOf(buildBatchBundle(fields, entries(), [{ ...heads[0]!, seq: 8 }, heads[1]!]))).to.not.equal(bundleHashOf(bundle));
+    expect(BatchBundleSchema.safeParse({ ...bundle, audit_heads: [{ tenant_id: h("t"), seq: 1, head: h("x") }] }).success).to.equal(false);
+    const { audit_heads: _dropped, ...withoutHeads } = bundle;
+    expect(BatchBundleSchema.safeParse(withoutHeads).success).to.equal(false);
+  });
+
   it("round-trips AgreedResult bigints through the storage codec", () => {
     const r = result(3);
     r.cacs[0]!.cac = { ...r.cacs[0]!.cac, timestamp: 123n } as Cac;
@@ -155,7 +172,8 @@ describe("batch bundle", () => {
   });
 });
 
-const GOLDEN_BUNDLE_HASH = "0xd83d02aea055f14a757d81ac9ee31387b8e66c16583c9b377258ac68a22442fa";
+// Changed deliberately with ADR 0012 (the `audit_heads` field, empty here).
+const GOLDEN_BUNDLE_HASH = "0x819f54ff63f7aef94096950ca9ba0626ab435e8be5870d33404d3788bb31a926";
 
 /** The same JSON value with every object's keys inserted in reverse order. */
 function reverseKeys(value: unknown): unknown {
