@@ -46,6 +46,8 @@ export type Archiver = {
   prepare(batchSeq: bigint): Promise<void>;
   /** The 32-byte locator the anchor of `batchSeq` carries (the transaction manager's `arweaveTxId`); zero if none. */
   locatorOf(batchSeq: bigint): Hex;
+  /** The upload row of the batch's current bundle (state, current tx id, posts, failures), if prepared. */
+  uploadOf(batchSeq: bigint): ArchiveUpload | undefined;
   /** One pass: refresh the gateway anchor and price, sign unsigned rows, reconcile and post due rows. */
   tick(): Promise<void>;
   start(): void;
@@ -239,6 +241,10 @@ export function createArchiver(parameters: ArchiverParameters): Archiver {
       const batch = batches.batch(batchSeq);
       if (!batch?.bundleHash) return NO_ARWEAVE_LOCATOR;
       return store.get(batchSeq, batch.bundleHash)?.anchoredLocator ?? NO_ARWEAVE_LOCATOR;
+    },
+    uploadOf(batchSeq) {
+      const batch = batches.batch(batchSeq);
+      return batch?.bundleHash ? store.get(batchSeq, batch.bundleHash) : undefined;
     },
     tick,
     start() {

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
@@ -13,6 +13,8 @@ export type LocalArweave = {
   /** Gateway base URL, e.g. `http://127.0.0.1:41234` (HTTP API and `/graphql`). */
   url: string;
   port: number;
+  /** The arlocal process (e.g. for a last-resort SIGKILL on a second Ctrl-C; prefer `stop()`). */
+  process: ChildProcess;
   /** An arweave-js client pointed at the gateway. */
   arweave: Arweave;
   /** Mines one block: pending transactions become confirmed and visible to GraphQL. */
@@ -44,7 +46,7 @@ export type StartLocalArweaveOptions = {
  * directory is the data directory nothing leaks into the caller's tree and stopping is a plain process exit.
  *
  * API (kept small and stable; other modules and tests depend on it):
- * `startLocalArweave(opts?) => Promise<{ url, port, arweave, mine(), mint(address, winston?), stop() }>`.
+ * `startLocalArweave(opts?) => Promise<{ url, port, process, arweave, mine(), mint(address, winston?), stop() }>`.
  */
 export async function startLocalArweave(options: StartLocalArweaveOptions = {}): Promise<LocalArweave> {
   const port = options.port ?? (await freeLoopbackPort());
@@ -84,6 +86,7 @@ export async function startLocalArweave(options: StartLocalArweaveOptions = {}):
       return {
         url,
         port,
+        process: child,
         arweave,
         mine: async () => {
           await getOk(`${url}/mine`);

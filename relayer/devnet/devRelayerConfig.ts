@@ -1,3 +1,5 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { RelayerConfigInput } from "../config/relayerConfig.js";
 import type { DeployedNetwork } from "./deployNetwork.js";
 import { devAccount, devPrivateKey } from "./devKeys.js";
@@ -9,6 +11,12 @@ export const DEV_KEY_ENV = {
   submitter: "NSF_SUBMITTER_KEY",
   coSigners: ["NSF_AGGREGATOR_KEY_0", "NSF_AGGREGATOR_KEY_1", "NSF_AGGREGATOR_KEY_2"],
 } as const;
+
+/**
+ * The PUBLIC development Arweave wallet (a committed RSA JWK, plainly labelled; never fund it on a real network):
+ * `nsf dev` and the tests mint it on arlocal. A real deployment names its own wallet file in `archive.walletFile`.
+ */
+export const DEV_ARWEAVE_WALLET_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), "devArweaveWallet.json");
 
 /** The dev submitter (public key: local chains only); `nsf dev` funds it from an unlocked account. */
 export const devSubmitter = () => devAccount("submitter", 0);
@@ -26,6 +34,8 @@ export type DevRelayerConfigParameters = {
   aggregatorTickMs?: number;
   httpPort?: number;
   logLevel?: RelayerConfigInput["logLevel"];
+  /** A local Arweave gateway (arlocal) to archive bundles on, with the dev wallet; absent: no archive. */
+  arweaveGatewayUrl?: string;
 };
 
 /**
@@ -77,6 +87,9 @@ export function devRelayerConfig(parameters: DevRelayerConfigParameters): { inpu
       confirmations: 1,
     },
     http: { enabled: true, host: "127.0.0.1", port: parameters.httpPort ?? 0 },
+    ...(parameters.arweaveGatewayUrl
+      ? { archive: { gatewayUrl: parameters.arweaveGatewayUrl, walletFile: DEV_ARWEAVE_WALLET_FILE, pollMs: 250, retry: { baseDelayMs: 250, maxDelayMs: 5_000 } } }
+      : {}),
   };
   const env: Record<string, string> = {
     [DEV_KEY_ENV.scheduler]: devPrivateKey("scheduler", 0),

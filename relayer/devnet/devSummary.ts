@@ -21,7 +21,20 @@ export type DevSummary = {
     batchSeq: string;
     resultSeq: string;
   }[];
-  batches: { batchSeq: string; firstSeq: string; lastSeq: string; root: Hex; anchorTx: Hex | null; anchorBlock: string | null; gasUsed: string | null }[];
+  batches: {
+    batchSeq: string;
+    firstSeq: string;
+    lastSeq: string;
+    root: Hex;
+    anchorTx: Hex | null;
+    anchorBlock: string | null;
+    gasUsed: string | null;
+    bundleHash: Hex | null;
+    /** The Arweave transaction holding the bundle, and whether the local gateway confirmed it by the summary. */
+    arweave: { txId: string | null; locator: Hex; state: string } | null;
+  }[];
+  /** The local Arweave gateway (arlocal) the bundles are archived on. */
+  arweave: { gatewayUrl: string; graphqlUrl: string; wallet: string } | null;
   payout: { job: Hex; consumer: Address; claimTx: Hex; claimGas: string; paid: string; paidUnits: string; secondClaim: string };
   elapsedSeconds: number;
 };
@@ -49,7 +62,16 @@ export function renderDevSummary(s: DevSummary): string {
     row("", `anchored: batch ${j.batchSeq}, result sequence ${j.resultSeq}`);
   }
   lines.push("", "  Batches");
-  for (const b of s.batches) row(`batch ${b.batchSeq}`, `results ${b.firstSeq}..${b.lastSeq}, root ${b.root}, anchor tx ${b.anchorTx ?? "?"} (${b.gasUsed ?? "?"} gas, block ${b.anchorBlock ?? "?"})`);
+  for (const b of s.batches) {
+    row(`batch ${b.batchSeq}`, `results ${b.firstSeq}..${b.lastSeq}, root ${b.root}, anchor tx ${b.anchorTx ?? "?"} (${b.gasUsed ?? "?"} gas, block ${b.anchorBlock ?? "?"})`);
+    if (b.arweave) row("", `bundle ${b.bundleHash ?? "?"} on Arweave: ${b.arweave.txId ?? "(not signed yet)"} (${b.arweave.state})${s.arweave && b.arweave.txId ? ` ${s.arweave.gatewayUrl}/${b.arweave.txId}` : ""}`);
+  }
+  if (s.arweave) {
+    lines.push("", "  Arweave (arlocal, development gateway)");
+    row("gateway", s.arweave.gatewayUrl);
+    row("graphql", s.arweave.graphqlUrl);
+    row("wallet", `${s.arweave.wallet} (public dev wallet, minted on arlocal)`);
+  }
   lines.push("", "  Payout");
   row("consumer", `ParametricPayout ${s.payout.consumer}`);
   row("claim", `${s.payout.claimTx} (${s.payout.claimGas} gas): paid ${s.payout.paidUnits} DEVUSD for job ${s.payout.job}`);

@@ -21,6 +21,9 @@ import { startDevExecutors, type DevExecutor } from "../../devnet/startDevExecut
 import { performSensorUpkeep, requestJobThroughGovernance } from "../../devnet/triggers.js";
 import { waitForAnchors } from "../../devnet/waitForAnchors.js";
 import { createRelayer, type Relayer } from "../../relayer/createRelayer.js";
+import { startLocalArweave, type LocalArweave } from "../../archive/startLocalArweave.js";
+import { loadArweaveWallet } from "../../archive/loadArweaveWallet.js";
+import { DEV_ARWEAVE_WALLET_FILE } from "../../devnet/devRelayerConfig.js";
 
 export type DevOptions = {
   /** Where the run's files go (relayer database, input documents, config, logs, summary). */
@@ -86,10 +89,13 @@ export async function runDev(options: DevOptions): Promise<void> {
   const controller = new AbortController();
   const { signal } = controller;
   let hardhatNode: LocalNode | undefined;
+  let arlocal: LocalArweave | undefined;
+  let arlocalMiner: NodeJS.Timeout | undefined;
   const onSignal = (name: NodeJS.Signals) => {
     if (signal.aborted) {
       // A second Ctrl-C: no more patience, but never leave the Hardhat node behind.
       hardhatNode?.process.kill("SIGKILL");
+      arlocal?.process.kill("SIGKILL");
       process.exit(130);
     }
     process.stdout.write(`\n${name}: stopping the relayer, the executor nodes and the Hardhat node …\n`);
@@ -104,13 +110,20 @@ export async function runDev(options: DevOptions): Promise<void> {
   let executors: DevExecutor[] = [];
   let deploymentId: string | undefined;
   try {
-    progress.step("Compiling contracts and starting a local Hardhat node");
+    progress.step("Compiling contracts, starting a local Hardhat node and a local Arweave gateway (arlocal)");
     const { default: hre } = await import("hardhat");
     await abortable(hre.tasks.getTask("build").run({ quiet: true, noTests: true }), signal);
     hardhatNode = await abortable(startLocalNode({ cwd: root }), signal);
     const node = hardhatNode;
     progress.detail(`hardhat node ${node.url} (pid ${node.process.pid}); an empty block every ${options.blockTimeMs} ms besides one per transaction`);
     await rpc(node.url, "evm_setIntervalMining", [options.blockTimeMs]);
+    arlocal = await abortable(startLocalArweave(), signal);
+    const gateway = arlocal;
+    const arweaveWallet = await gateway.arweave.wallets.jwkToAddress(await loadArweaveWallet(DEV_ARWEAVE_WALLET_FILE));
+    await gateway.mint(arweaveWallet);
+    // arlocal mines only when asked: a block per chain block interval, so archived bundles confirm as on a network.
+    arlocalMiner = setInterval(() => void gateway.mine().catch(() => undefined), options.blockTimeMs);
+    progress.detail(`arlocal ${gateway.url} (pid ${gateway.process.pid}; GraphQL ${gateway.url}/graphql), dev Arweave wallet ${arweaveWallet} minted; a block every ${options.blockTimeMs} ms`);
     const connection = (await abortable(hre.network.create({ network: "localhost", override: { url: node.url } }), signal)) as unknown as DevConnection;
     // Ignition journals per deployment id: one per run, removed afterwards (each run starts a fresh chain).
     deploymentId = `nsf-dev-${node.port}`;
@@ -130,7 +143,7 @@ export async function runDev(options: DevOptions): Promise<void> {
     progress.step("Starting the relayer: chain watcher → scheduler → dispatcher → CAC agreement → batcher → 3 co-signers → anchor tx manager");
     const inputsDirectory = path.join(out, "inputs");
     const databaseFile = path.join(out, "relayer.db");
-    const { input, env } = devRelayerConfig({ rpcUrl: node.url, network, nodes: executors, startBlock: dev.startBlock, databaseFile, inputsDirectory, batchWindowMs: options.batchWindowMs });
+    const { input, env } = devRelayerConfig({ rpcUrl: node.url, network, nodes: executors, startBlock: dev.startBlock, databaseFile, inputsDirectory, batchWindowMs: options.batchWindowMs, arweaveGatewayUrl: gateway.url });
     const configFile = path.join(out, "relayer.json");
     writeFileSync(configFile, `${JSON.stringify(input, null, 2)}\n`);
     const config = resolveRelayerConfig(input, env);
@@ -196,6 +209,9 @@ export async function runDev(options: DevOptions): Promise<void> {
       throw new NsfError("NSF_DEV_PAYOUT_MISMATCH", { shortMessage: "the payout consumer did not pay exactly once", details: `paid ${payout.paid}, second claim: ${payout.secondClaim}` });
     }
 
+    const archived = await waitForArchive(relayer, [...new Set(anchored.map((a) => a.batchSeq))], signal, 30_000);
+    progress.detail(`Arweave: ${archived.confirmed} of ${archived.total} anchored batch bundles confirmed on ${gateway.url}${archived.confirmed < archived.total ? " (the rest stay queued and are retried)" : ""}`);
+
     progress.step("Done");
     const summary: DevSummary = await summarize({
       relayer,
@@ -212,6 +228,7 @@ export async function runDev(options: DevOptions): Promise<void> {
       daoRequest: { proposalId: daoJob.proposal.proposalId.toString(), executeTx: daoJob.proposal.transactions.execute },
       payout: { job: sensor.jobId, consumer: payout.consumer, claimTx: payout.claimTx, claimGas: payout.claimGas.toString(), paid: payout.paid.toString(), paidUnits: usdc(payout.paid), secondClaim: payout.secondClaim },
       started,
+      arweave: { gatewayUrl: gateway.url, graphqlUrl: `${gateway.url}/graphql`, wallet: arweaveWallet },
     });
     writeFileSync(path.join(out, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
     process.stdout.write(renderDevSummary(summary));
@@ -234,11 +251,21 @@ export async function runDev(options: DevOptions): Promise<void> {
     process.off("SIGTERM", onSignal);
     await relayer?.stop().catch(() => undefined);
     await Promise.all(executors.map((e) => e.close().catch(() => undefined)));
+    if (arlocalMiner) clearInterval(arlocalMiner);
+    await arlocal?.stop().catch(() => undefined);
     await hardhatNode?.stop();
     if (deploymentId) rmSync(path.join(root, "ignition", "deployments", deploymentId), { recursive: true, force: true });
     destination.flushSync();
-    if (hardhatNode) process.stdout.write(`stopped: relayer, ${executors.length} executor nodes, hardhat node (pid ${hardhatNode.process.pid})\n`);
+    if (hardhatNode) process.stdout.write(`stopped: relayer, ${executors.length} executor nodes, ${arlocal ? "arlocal, " : ""}hardhat node (pid ${hardhatNode.process.pid})\n`);
   }
+}
+
+/** Waits (bounded) until the anchored batches' bundles are confirmed on the gateway; the anchors never waited for it. */
+async function waitForArchive(relayer: Relayer, batchSeqs: readonly bigint[], signal: AbortSignal, timeoutMs: number): Promise<{ confirmed: number; total: number }> {
+  const deadline = Date.now() + timeoutMs;
+  const confirmed = () => batchSeqs.filter((seq) => relayer.archiver?.uploadOf(seq)?.state === "confirmed").length;
+  while (confirmed() < batchSeqs.length && Date.now() < deadline && !signal.aborted) await new Promise((r) => setTimeout(r, 200));
+  return { confirmed: confirmed(), total: batchSeqs.length };
 }
 
 async function rpc(url: string, method: string, params: unknown[]): Promise<unknown> {
@@ -271,6 +298,7 @@ async function summarize(p: {
   daoRequest: { proposalId: string; executeTx: Hex };
   payout: DevSummary["payout"];
   started: number;
+  arweave: DevSummary["arweave"];
 }): Promise<DevSummary> {
   const { relayer, dev } = p;
   const status = relayer.status();
@@ -302,7 +330,18 @@ async function summarize(p: {
   for (const seq of batchSeqs) {
     const b = relayer.batches.batch(seq)!;
     const receipt = b.anchorTx ? await p.client.getTransactionReceipt({ hash: b.anchorTx }).catch(() => undefined) : undefined;
-    batches.push({ batchSeq: seq.toString(), firstSeq: String(b.firstSeq), lastSeq: String(b.lastSeq), root: b.root!, anchorTx: b.anchorTx ?? null, anchorBlock: b.anchorBlock?.toString() ?? null, gasUsed: receipt?.gasUsed.toString() ?? null });
+    const upload = relayer.archiver?.uploadOf(seq);
+    batches.push({
+      batchSeq: seq.toString(),
+      firstSeq: String(b.firstSeq),
+      lastSeq: String(b.lastSeq),
+      root: b.root!,
+      anchorTx: b.anchorTx ?? null,
+      anchorBlock: b.anchorBlock?.toString() ?? null,
+      gasUsed: receipt?.gasUsed.toString() ?? null,
+      bundleHash: b.bundleHash ?? null,
+      arweave: upload ? { txId: upload.txId ?? null, locator: upload.anchoredLocator, state: upload.state } : null,
+    });
   }
   const proposals: DevSummary["proposals"] = [
     { dao: "ReliefDAO", purpose: `register ${FLOOD.id} + rainfall trigger`, proposalId: dev.clauses.flood.proposal.proposalId.toString(), executeTx: dev.clauses.flood.proposal.transactions.execute },
@@ -324,6 +363,7 @@ async function summarize(p: {
     jobs,
     batches,
     payout: p.payout,
+    arweave: p.arweave,
     elapsedSeconds: (Date.now() - p.started) / 1000,
   };
 }

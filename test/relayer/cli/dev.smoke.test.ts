@@ -12,6 +12,12 @@ const hardhatPidOf = (stdout: string): number => {
   return Number(match[2]);
 };
 
+const arlocalPidOf = (stdout: string): number => {
+  const match = /arlocal http:\/\/127\.0\.0\.1:\d+ \(pid (\d+);/.exec(stdout);
+  if (!match) throw new Error(`no arlocal line in: ${stdout.slice(0, 1000)}`);
+  return Number(match[1]);
+};
+
 describe("nsf dev (the README's main command), run as its own process", function () {
   this.timeout(300_000);
 
@@ -40,7 +46,12 @@ describe("nsf dev (the README's main command), run as its own process", function
     for (const b of summary.batches) {
       expect(b.anchorTx).to.match(/^0x[0-9a-f]{64}$/);
       expect(Number(b.gasUsed)).to.be.greaterThan(0);
+      // Every anchored batch's bundle is on the local Arweave gateway, under the id the anchor carries.
+      expect(b.arweave?.state).to.equal("confirmed");
+      expect(b.arweave?.locator).to.equal(`0x${Buffer.from(b.arweave!.txId!, "base64url").toString("hex")}`);
     }
+    expect(summary.arweave?.gatewayUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(run.stdout()).to.include(`gateway            ${summary.arweave!.gatewayUrl}`);
     expect(summary.payout.paid).to.equal((1_200n * 50_000_000n).toString());
     expect(summary.payout.secondClaim).to.equal("ParametricPayoutAlreadyPaid");
     expect(run.stdout()).to.include("[12/12] Done");
@@ -48,6 +59,7 @@ describe("nsf dev (the README's main command), run as its own process", function
 
     const pid = hardhatPidOf(run.stdout());
     expect(isAlive(pid), `hardhat node ${pid} still running`).to.equal(false);
+    expect(isAlive(arlocalPidOf(run.stdout())), "arlocal still running").to.equal(false);
     const port = new URL(summary.chain.rpcUrl).port;
     expect(existsSync(path.join(ROOT, "ignition", "deployments", `nsf-dev-${port}`)), "the run's Ignition journal is removed").to.equal(false);
   });
@@ -62,7 +74,8 @@ describe("nsf dev (the README's main command), run as its own process", function
     const { code } = await run.exited;
     expect(code, run.stderr().slice(-2000)).to.equal(130);
     expect(run.stdout()).to.match(/SIGINT: stopping the relayer, the executor nodes and the Hardhat node/);
-    expect(run.stdout()).to.match(/stopped: relayer, \d+ executor nodes, hardhat node \(pid \d+\)/);
+    expect(run.stdout()).to.match(/stopped: relayer, \d+ executor nodes, arlocal, hardhat node \(pid \d+\)/);
     expect(isAlive(pid), `hardhat node ${pid} still running`).to.equal(false);
+    expect(isAlive(arlocalPidOf(run.stdout())), "arlocal still running").to.equal(false);
   });
 });
