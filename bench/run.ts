@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { runAggregatorBench } from "./aggregator.js";
+import { runArchiveBench } from "./archive.js";
 import { runContractGasBench } from "./contractGas.js";
 import { runEventToAnchorBench } from "./eventToAnchor.js";
 import { runExecutorBench } from "./executor.js";
@@ -50,6 +51,7 @@ const sections = [
   await section("aggregator (CAC verification, batch seal)", runAggregatorBench as () => Promise<Section>),
   await section("pipeline (3-of-5 jobs, in-process simulated executors)", runPipelineBench as () => Promise<Section>),
   await section("event to anchor (local hardhat node, 1 s blocks, 2 s batch window)", runEventToAnchorBench as () => Promise<Section>),
+  await section("Arweave archive (arlocal: prepare before the anchor, upload until confirmed)", runArchiveBench as () => Promise<Section>),
 ];
 
 // Later issues add sections; keep figures this run did not produce.
