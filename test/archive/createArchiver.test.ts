@@ -66,8 +66,20 @@ describe("createArchiver (against a real arlocal)", function () {
   let gateway: LocalArweave | undefined;
   const open = (): Database => openDatabase({ file: dbFile, migrations: { batches: batchMigrations, archive: archiveMigrations } });
 
+  // One gateway for the tests that do not take it down (an arlocal start costs seconds).
+  let shared: LocalArweave | undefined;
+  const sharedGateway = async (): Promise<LocalArweave> => {
+    if (!shared) {
+      shared = await startLocalArweave();
+      await shared.mint(await shared.arweave.wallets.jwkToAddress(wallet));
+    }
+    return shared;
+  };
   before(async () => {
     wallet = await loadArweaveWallet("relayer/devnet/devArweaveWallet.json");
+  });
+  after(async () => {
+    await shared?.stop();
   });
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), "nsf-archive-test-"));
@@ -157,8 +169,7 @@ describe("createArchiver (against a real arlocal)", function () {
   });
 
   it("resumes after a restart mid-queue: rows persisted before the crash are posted by the next process, once", async () => {
-    gateway = await startLocalArweave();
-    await gateway.mint(await gateway.arweave.wallets.jwkToAddress(wallet));
+    const gateway = await sharedGateway();
     let database = open();
     sealSyntheticBatch(createBatchStore({ database }), 1n);
     sealSyntheticBatch(createBatchStore({ database }), 2n);
@@ -191,8 +202,7 @@ describe("createArchiver (against a real arlocal)", function () {
     expect(offline.locatorOf(1n)).to.equal(NO_ARWEAVE_LOCATOR);
     expect(offline.status().unsigned).to.equal(1);
 
-    gateway = await startLocalArweave();
-    await gateway.mint(await gateway.arweave.wallets.jwkToAddress(wallet));
+    const gateway = await sharedGateway();
     const online = archiverOn(database, gateway.arweave);
     await drain(online, gateway);
     expect(online.status()).to.include({ confirmed: 1, unsigned: 0 });
