@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import Arweave from "arweave";
+import { freeLoopbackPort } from "../common/freeLoopbackPort.js";
 import { NsfError } from "../core/errors/NsfError.js";
 
 /** A local Arweave gateway (arlocal) this process started; development and tests only. */
@@ -128,15 +128,4 @@ async function getOk(url: string): Promise<void> {
       retryable: true,
     });
   }
-}
-
-async function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }

@@ -1,20 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { freeLoopbackPort } from "../common/freeLoopbackPort.js";
 import { NsfError } from "../core/errors/NsfError.js";
 
 export type LocalNode = { url: string; port: number; process: ChildProcess; stop(): Promise<void> };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 async function rpcReady(url: string): Promise<boolean> {
   try {
@@ -31,7 +20,7 @@ async function rpcReady(url: string): Promise<boolean> {
 
 /** Starts `hardhat node` as a separate process on a free loopback port and waits for its RPC. */
 export async function startLocalNode(options: { cwd: string; timeoutMs?: number }): Promise<LocalNode> {
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ["node_modules/hardhat/dist/src/cli.js", "node", "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: options.cwd,
