@@ -110,7 +110,8 @@ audit
   .description("recompute an exported audit log's chain and check its anchored heads; exit 0 valid, 1 invalid (names the first bad entry), 2 unreadable")
   .argument("<export>", "a file written by nsf audit export")
   .option("--json", "print JSON", false)
-  .action(async (file: string, options: { json: boolean }) => (await import("./commands/audit.js")).runAuditVerify(file, options));
+  .option("--gateway <url>", "also fetch each anchored batch's bundle from this Arweave gateway and check it hashes to the export's bundle hash and lists the head")
+  .action(async (file: string, options: { json: boolean; gateway?: string }) => (await import("./commands/audit.js")).runAuditVerify(file, options));
 
 const job = program.command("job").description("development scheduler");
 job

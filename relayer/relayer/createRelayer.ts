@@ -1,8 +1,8 @@
-import Arweave from "arweave";
 import { createPublicClient, http, type Address, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { createAnchorReader } from "../aggregator/anchorReader.js";
 import { archiveMigrations, createArchiveStore } from "../archive/archiveStore.js";
+import { arweaveClient } from "../archive/arweaveClient.js";
 import { createArchiver, type Archiver } from "../archive/createArchiver.js";
 import { loadArweaveWallet } from "../archive/loadArweaveWallet.js";
 import { createAggregator, type Aggregator } from "../aggregator/createAggregator.js";
@@ -57,13 +57,6 @@ export type Relayer = {
   /** Settles when the relayer has stopped (after `stop()`, a shutdown signal, or a fatal failure, which it carries). */
   readonly stopped: Promise<{ error?: unknown }>;
 };
-
-/** An arweave-js client for a gateway URL (`http(s)://host[:port]`). */
-export function arweaveClient(gatewayUrl: string): Arweave {
-  const url = new URL(gatewayUrl);
-  const protocol = url.protocol.replace(":", "");
-  return Arweave.init({ host: url.hostname, port: url.port ? Number(url.port) : protocol === "https" ? 443 : 80, protocol, logging: false });
-}
 
 /** The endpoint's origin: provider keys often live in an RPC URL's path or query and never reach a log. */
 export function rpcOrigin(url: string): string {

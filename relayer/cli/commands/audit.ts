@@ -3,7 +3,9 @@ import type { Hex } from "viem";
 import { archiveMigrations, createArchiveStore } from "../../archive/archiveStore.js";
 import { locatorToArweaveId, NO_ARWEAVE_LOCATOR } from "../../archive/arweaveLocator.js";
 import { loadRelayerEndpoints } from "../../config/relayerConfig.js";
-import { buildAuditExport, verifyAuditExport, AuditExportSchema, type AuditAnchorProof, type AuditVerification } from "../../core/audit/auditExport.js";
+import { arweaveClient } from "../../archive/arweaveClient.js";
+import { ARCHIVE_APP_NAME } from "../../archive/bundleTags.js";
+import { buildAuditExport, checkAnchorAgainstBundle, verifyAuditExport, AuditExportSchema, type AuditAnchorProof, type AuditExport, type AuditVerification } from "../../core/audit/auditExport.js";
 import { BatchBundleSchema } from "../../core/batching/batchBundle.js";
 import { NsfError } from "../../core/errors/NsfError.js";
 import { batchMigrations, createBatchStore } from "../../store/batchStore.js";
@@ -57,40 +59,71 @@ export async function runAuditExport(options: AuditExportOptions): Promise<void>
   }
 }
 
-export type AuditVerifyOptions = { json: boolean };
+export type AuditVerifyOptions = { json: boolean; gateway?: string };
 
 /** Exit codes of `nsf audit verify`: 0 valid, 1 invalid (naming the first bad entry), 2 the export could not be read. */
 export const AUDIT_VERIFY_EXIT = { valid: 0, invalid: 1, unreadable: 2 } as const;
 
 /**
  * `nsf audit verify <export>`: recomputes the tenant's hash chain (order, tenant of every entry, links, hashes) and
- * checks that every anchored head in the export is the chain's hash at its sequence. Offline; prints a report
- * (or JSON) and sets the exit code.
+ * checks that every anchored head in the export is the chain's hash at its sequence. With `--gateway`, also fetches
+ * each anchored batch's bundle from Arweave (by its id, else by its Bundle-Hash tag) and checks it hashes to the
+ * export's bundle_hash and lists this tenant's head. Prints a report (or JSON) and sets the exit code.
  */
 export async function runAuditVerify(file: string, options: AuditVerifyOptions): Promise<void> {
-  let outcome: AuditVerification | { ok: false; check: "UNREADABLE"; reason: string };
+  let outcome: AuditVerification | { ok: false; check: "UNREADABLE" | "UNREACHABLE"; reason: string };
   try {
     const text = await readFile(file, "utf8");
     const parsed = AuditExportSchema.safeParse(JSON.parse(text));
     outcome = parsed.success
       ? verifyAuditExport(parsed.data)
       : { ok: false, check: "UNREADABLE", reason: `not an nsf.audit-export/1 document: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "(document)"}: ${i.message}`).join("; ")}` };
+    if (outcome.ok && parsed.success && options.gateway) outcome = await checkArchivedHeads(parsed.data, options.gateway, outcome);
   } catch (error) {
     outcome = { ok: false, check: "UNREADABLE", reason: `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}` };
   }
-  const exit = outcome.ok ? AUDIT_VERIFY_EXIT.valid : outcome.check === "UNREADABLE" ? AUDIT_VERIFY_EXIT.unreadable : AUDIT_VERIFY_EXIT.invalid;
+  const exit = outcome.ok ? AUDIT_VERIFY_EXIT.valid : outcome.check === "UNREADABLE" || outcome.check === "UNREACHABLE" ? AUDIT_VERIFY_EXIT.unreadable : AUDIT_VERIFY_EXIT.invalid;
   if (options.json) process.stdout.write(`${JSON.stringify({ file, valid: outcome.ok, exitCode: exit, ...outcome }, null, 2)}\n`);
   else if (outcome.ok) {
     process.stdout.write(
       [
         `VALID  audit log of tenant ${outcome.tenantId}`,
         `  entries: ${outcome.entries}, chain recomputed, head ${outcome.head}`,
-        ...outcome.anchored.map((a) => `  head at seq ${a.seq} anchored with batch ${a.batchSeq} (bundle hash in the export; check the batch with nsf verify)`),
+        ...outcome.anchored.map((a) => `  head at seq ${a.seq} anchored with batch ${a.batchSeq}${options.gateway ? ` (its archived bundle on ${options.gateway} hashes to the export's bundle hash and lists this head)` : " (bundle hash in the export; --gateway checks the archived bundle, nsf verify the anchor)"}`),
         outcome.anchored.length === 0 ? "  no anchored head in this export yet" : "",
       ]
         .filter(Boolean)
         .join("\n") + "\n",
     );
-  } else process.stdout.write(`${exit === 1 ? "INVALID" : "UNREADABLE"}  ${outcome.check}: ${outcome.reason}\n`);
+  } else process.stdout.write(`${exit === 1 ? "INVALID" : "COULD NOT VERIFY"}  ${outcome.check}: ${outcome.reason}\n`);
   process.exitCode = exit;
+}
+
+/** Each anchor proof against the bundle archived on the gateway: by the export's Arweave id, else by Bundle-Hash tag. */
+async function checkArchivedHeads(doc: AuditExport, gateway: string, ok: AuditVerification & { ok: true }): Promise<AuditVerification | { ok: false; check: "UNREACHABLE"; reason: string }> {
+  const arweave = arweaveClient(gateway);
+  for (const anchor of doc.anchors) {
+    let bytes: Uint8Array | undefined;
+    try {
+      const ids = anchor.arweave_tx_id ? [anchor.arweave_tx_id] : [];
+      const found = await arweave.api.post<{ data?: { transactions?: { edges?: { node: { id: string } }[] } } }>("graphql", {
+        query: `query($hash: String!) { transactions(tags: [{ name: "App-Name", values: ["${ARCHIVE_APP_NAME}"] }, { name: "Bundle-Hash", values: [$hash] }]) { edges { node { id } } } }`,
+        variables: { hash: anchor.bundle_hash },
+      });
+      for (const edge of found.data?.data?.transactions?.edges ?? []) if (!ids.includes(edge.node.id)) ids.push(edge.node.id);
+      for (const id of ids) {
+        const data = await arweave.transactions.getData(id, { decode: true }).catch(() => undefined);
+        if (data instanceof Uint8Array && data.length > 0) {
+          bytes = data;
+          if (checkAnchorAgainstBundle(doc, anchor, data) === undefined) break;
+        }
+      }
+    } catch (error) {
+      return { ok: false, check: "UNREACHABLE", reason: `gateway ${gateway}: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    if (!bytes) return { ok: false, check: "UNREACHABLE", reason: `batch ${anchor.batch_seq}: no archived bundle with hash ${anchor.bundle_hash} on ${gateway}` };
+    const problem = checkAnchorAgainstBundle(doc, anchor, bytes);
+    if (problem) return { ok: false, tenantId: ok.tenantId, check: "ANCHOR", batchSeq: anchor.batch_seq, reason: problem };
+  }
+  return ok;
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Hex } from "viem";
+import { BatchBundleSchema, bundleHashOf } from "../batching/batchBundle.js";
 import { AUDIT_SCHEMA, verifyAuditChain, type AuditEntry, type ChainedAuditEntry } from "./auditChain.js";
 
 /**
@@ -99,4 +100,27 @@ export function verifyAuditExport(doc: AuditExport): AuditVerification {
     anchored.push({ batchSeq: a.batch_seq, seq: a.seq });
   }
   return { ok: true, tenantId, entries: doc.entries.length, head: result.head, anchored };
+}
+
+/**
+ * Ties one anchor proof to the archived bundle bytes (e.g. fetched from Arweave): the bytes hash to `bundle_hash`,
+ * the bundle is for the export's chain and RollupAnchor and batch, and its `audit_heads` lists exactly this tenant's
+ * `(seq, head)`. Returns undefined when it holds, else the reason.
+ */
+export function checkAnchorAgainstBundle(doc: AuditExport, anchor: AuditAnchorProof, bytes: Uint8Array): string | undefined {
+  const hash = bundleHashOf(bytes);
+  if (hash !== anchor.bundle_hash) return `batch ${anchor.batch_seq}: the archived data hashes to ${hash}, the export names ${anchor.bundle_hash}`;
+  let bundle;
+  try {
+    bundle = BatchBundleSchema.parse(JSON.parse(new TextDecoder().decode(bytes)));
+  } catch {
+    return `batch ${anchor.batch_seq}: the archived data is not an nsf.bundle/1 document`;
+  }
+  if (bundle.chain_id !== doc.chain_id || bundle.rollup_anchor.toLowerCase() !== doc.rollup_anchor.toLowerCase()) return `batch ${anchor.batch_seq}: the bundle is for chain ${bundle.chain_id} / ${bundle.rollup_anchor}`;
+  if (bundle.batch.batch_seq !== anchor.batch_seq) return `the bundle is batch ${bundle.batch.batch_seq}, the export says ${anchor.batch_seq}`;
+  const listed = bundle.audit_heads.find((a) => a.tenant_id === doc.tenant_id);
+  if (!listed || listed.seq !== anchor.seq || listed.head !== anchor.head) {
+    return `batch ${anchor.batch_seq}: the bundle lists ${listed ? `head ${listed.head} at seq ${listed.seq}` : "no head"} for this tenant, the export ${anchor.head} at seq ${anchor.seq}`;
+  }
+  return undefined;
 }
