@@ -129,7 +129,7 @@ export async function agreedResultOf(f: VerifyFixture, index: number, options: R
 }
 
 /** The batch the batcher would seal for these results on this chain (header, bundle, tree, proofs). */
-export const proposalOf = (f: VerifyFixture, results: AgreedResult[]): Promise<Proposal> => proposeBatch(f as unknown as ClauseFixture, results);
+export const proposalOf = (f: VerifyFixture, results: AgreedResult[], batchSeq = 1n): Promise<Proposal> => proposeBatch(f as unknown as ClauseFixture, results, batchSeq);
 export { rehash, reseal };
 
 export type Anchored = { txHash: Hex; arweaveId: string; batchSeq: bigint };
