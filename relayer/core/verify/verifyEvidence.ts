@@ -1,6 +1,6 @@
 import { decodeFunctionData, getAddress, keccak256, type Address, type Hex } from "viem";
 import { rollupAnchorAbi } from "../abi/contractAbis.js";
-import { BatchBundleSchema, type BatchBundle, type BundleResult } from "../batching/batchBundle.js";
+import { BatchBundleSchema, leafOfBundleResult as leafOf, type BatchBundle, type BundleResult } from "../batching/batchBundle.js";
 import { buildBatchTree, processProof } from "../batching/batchTree.js";
 import { createNobleRecoverSigner, recoverAddressWith, signatureShapeOk } from "../batching/recoverSigner.js";
 import { bytesToHexFast, hexToBytesFast } from "../batching/hashing.js";
@@ -11,7 +11,7 @@ import { AGGREGATOR_ROLE, clauseConfigDigest, quorumConfigDigest } from "../form
 import { batchHeaderDigest, type BatchHeader, type Cac } from "../formats/eip712.js";
 import { ExecutionModel } from "../formats/enums.js";
 import { jurisdictionToBytes3, sha256Of, tenantIdOf } from "../formats/ids.js";
-import { batchCommitmentOf, cacSetHash, leafHash, type ExecutionLeaf } from "../formats/leaf.js";
+import { batchCommitmentOf, cacSetHash, leafHash } from "../formats/leaf.js";
 import { executorKey, type AggregatorConfigEvidence, type AnchorEvidence, type ClauseCode, type ExecutionEvidence } from "./ExecutionEvidence.js";
 import { verdictOf, type CheckResult, type CheckStatus, type VerificationReport } from "./VerificationReport.js";
 import type { VerificationCheckName } from "./verificationChecks.js";
@@ -405,17 +405,5 @@ export async function verifyEvidence(evidence: ExecutionEvidence, options: Verif
       : {}),
     executions,
     checks,
-  };
-}
-
-function leafOf(r: BundleResult): ExecutionLeaf {
-  return {
-    jobId: r.job_id as Hex,
-    resultSeq: BigInt(r.result_seq),
-    clauseId: r.clause_id as Hex,
-    tenantId: r.tenant.tenant_id as Hex,
-    inputHash: r.input_hash as Hex,
-    outputHash: r.output_hash as Hex,
-    cacSetHash: r.cac_set_hash as Hex,
   };
 }
