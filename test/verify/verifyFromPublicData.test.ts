@@ -12,6 +12,8 @@ import { createGatewayArweaveSource } from "../../relayer/verify/createGatewayAr
 import { createInMemoryArweaveSource, type InMemoryArweave } from "../../relayer/verify/createInMemoryArweaveSource.js";
 import { createSandboxReplayer } from "../../relayer/verify/createSandboxReplayer.js";
 import { verifyFromPublicData } from "../../relayer/verify/verifyFromPublicData.js";
+import { gatherEvidence } from "../../relayer/verify/gatherEvidence.js";
+import { verifyEvidence } from "../../relayer/core/verify/verifyEvidence.js";
 import type { VerificationSubject } from "../../relayer/core/verify/VerificationReport.js";
 import { publicClientOf } from "../aggregator/aggregatorFixture.js";
 import { chainTime, type ClauseFixture } from "../helpers/fixtures.js";
@@ -187,6 +189,38 @@ describe("nsf verify core: verifyFromPublicData (real chain, in-memory archive, 
       await anchorProposal(f, await proposalOf(f, [await agreedResultOf(f, 0)]), arweave);
       const report = await verify({ kind: "execution", jobId: f.jobs[1]!.jobId });
       expectFirstFailure(report, "anchor.located");
+    });
+  });
+
+  describe("the aggregator quorum, checked off-chain from the calldata (gatherEvidence + verifyEvidence, as an explorer calls them)", () => {
+    async function evidenceOfHonestAnchor() {
+      const anchored = await anchorProposal(f, await honestBatch(), arweave);
+      const evidence = await gatherEvidence({ kind: "anchor-tx", txHash: anchored.txHash }, sourcesOf(client, arweave), { rollupAnchor: f.network.addresses.rollupAnchor });
+      expect((await verifyEvidence(evidence, { replay })).verdict).to.equal("valid");
+      return evidence;
+    }
+
+    it("signatures over a header with another previous commitment do not recover to the config's aggregators: aggregator.signatures", async () => {
+      const evidence = await evidenceOfHonestAnchor();
+      if (evidence.anchor.status !== "found") throw new Error("no anchor");
+      evidence.anchor.value.prevCommitment = `0x${"11".repeat(32)}`;
+      const report = await verifyEvidence(evidence, { replay });
+      expectFirstFailure(report, "aggregator.signatures");
+    });
+
+    it("a ConfigSet whose fields do not hash to its announced digest: aggregator.config", async () => {
+      const evidence = await evidenceOfHonestAnchor();
+      if (evidence.aggregatorConfig.status !== "found") throw new Error("no config");
+      evidence.aggregatorConfig.value.threshold = 2;
+      const report = await verifyEvidence(evidence, { replay });
+      expectFirstFailure(report, "aggregator.config");
+      expect(report.checks.find((c) => c.name === "aggregator.signatures")!.status).to.equal("skipped");
+    });
+
+    it("a replayed module that computes another output: replay", async () => {
+      const evidence = await evidenceOfHonestAnchor();
+      const report = await verifyEvidence(evidence, { replay: async () => ({ ok: true, output: "0x00" }) });
+      expectFirstFailure(report, "replay");
     });
   });
 
