@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { defineConfig } from "hardhat/config";
+import { configVariable, defineConfig } from "hardhat/config";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import hardhatViem from "@nomicfoundation/hardhat-viem";
 
@@ -18,6 +18,10 @@ const optimized = {
     evmVersion: "cancun",
     viaIR: true,
     metadata: { bytecodeHash: "ipfs" as const },
+    // The metadata JSON of every contract in the build output (artifacts/build-info/<id>.output.json), beside the
+    // standard JSON input (<id>.json): what Sourcify and a manual Etherscan/Blockscout verification take. Output
+    // selection is not part of the metadata, so the bytecode (and its metadata hash) does not change.
+    outputSelection: { "*": { "*": ["metadata"] } },
   },
 };
 // Governor-sized contracts stay under the 24 KiB code limit with fewer optimizer runs.
@@ -56,6 +60,14 @@ export default defineConfig({
     },
   },
   typechain: { outDir: "typechain-types" },
+  // Explorer verification (hardhat-verify, part of the toolbox): `npx hardhat verify --network <net> <address> <args…>`
+  // submits to Etherscan, Blockscout and Sourcify (docs/MONITORING.md). The Etherscan key is a config variable,
+  // resolved only when a verification runs (keystore or ETHERSCAN_API_KEY); nothing here touches the network.
+  verify: {
+    etherscan: { apiKey: configVariable("ETHERSCAN_API_KEY") },
+    blockscout: { enabled: true },
+    sourcify: { enabled: true },
+  },
   networks: {
     // A separately started `hardhat node` (`nsf dev` starts one for you).
     localhost: { type: "http", url: "http://127.0.0.1:8545" },

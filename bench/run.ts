@@ -15,6 +15,7 @@ import { runEventToAnchorBench } from "./eventToAnchor.js";
 import { runExecutorBench } from "./executor.js";
 import { runPeerBench } from "./peers.js";
 import { runPipelineBench } from "./pipeline.js";
+import { runVerifyBench } from "./verify.js";
 
 type Section = { metrics: Record<string, number>; units: Record<string, string>; notes?: Record<string, string> };
 
@@ -52,6 +53,7 @@ const sections = [
   await section("pipeline (3-of-5 jobs, in-process simulated executors)", runPipelineBench as () => Promise<Section>),
   await section("event to anchor (local hardhat node, 1 s blocks, 2 s batch window)", runEventToAnchorBench as () => Promise<Section>),
   await section("Arweave archive (arlocal: prepare before the anchor, upload until confirmed)", runArchiveBench as () => Promise<Section>),
+  await section("nsf verify of one execution (local hardhat node + arlocal)", runVerifyBench as () => Promise<Section>),
 ];
 
 // Later issues add sections; keep figures this run did not produce.

@@ -36,8 +36,15 @@ export type DevSummary = {
   /** The local Arweave gateway (arlocal) the bundles are archived on. */
   arweave: { gatewayUrl: string; graphqlUrl: string; wallet: string } | null;
   payout: { job: Hex; consumer: Address; claimTx: Hex; claimGas: string; paid: string; paidUnits: string; secondClaim: string };
+  /** How to check one of the run's executions from public data alone (docs/MONITORING.md). */
+  verify?: { jobId: Hex; command: string };
   elapsedSeconds: number;
 };
+
+/** The `nsf verify` command line for one execution of a dev network (its deployment file gives RPC and contracts). */
+export function nsfVerifyCommand(parameters: { jobId: Hex; deploymentFile: string; gateway?: string }): string {
+  return `npm run nsf -- verify ${parameters.jobId} --deployment ${parameters.deploymentFile}${parameters.gateway ? ` --gateway ${parameters.gateway}` : ""}`;
+}
 
 /** The readable form of the summary (what the terminal shows). */
 export function renderDevSummary(s: DevSummary): string {
@@ -82,6 +89,7 @@ export function renderDevSummary(s: DevSummary): string {
   row("config", s.relayer.configFile);
   row("logs", s.relayer.logFile);
   row("elapsed", `${s.elapsedSeconds.toFixed(1)} s`);
+  if (s.verify) lines.push("", "  Verify an execution yourself, from public data only (RPC + Arweave gateway; docs/MONITORING.md):", `    ${s.verify.command}`);
   return `${lines.join("\n")}\n`;
 }
 

@@ -12,7 +12,7 @@ import { decodeClauseOutput } from "../../core/formats/output.js";
 import type { DevConnection } from "../../devnet/connection.js";
 import { devDeploymentOf } from "../../devnet/devDeployment.js";
 import { devRelayerConfig, devSubmitter } from "../../devnet/devRelayerConfig.js";
-import { renderDevSummary, usdc, type DevSummary } from "../../devnet/devSummary.js";
+import { nsfVerifyCommand, renderDevSummary, usdc, type DevSummary } from "../../devnet/devSummary.js";
 import { startLocalNode, type LocalNode } from "../../devnet/localNode.js";
 import { createLineProgress } from "../../devnet/progress.js";
 import { provePayout } from "../../devnet/provePayout.js";
@@ -230,6 +230,9 @@ export async function runDev(options: DevOptions): Promise<void> {
       started,
       arweave: { gatewayUrl: gateway.url, graphqlUrl: `${gateway.url}/graphql`, wallet: arweaveWallet },
     });
+    // The flood execution, checked from public data: RPC and contracts from the deployment file; the gateway is the
+    // archive's (arlocal, started by nsf dev, which the relayer uploads every anchored bundle to).
+    summary.verify = { jobId: sensor.jobId, command: nsfVerifyCommand({ jobId: sensor.jobId, deploymentFile: shown(path.join(out, "deployment.json")), gateway: gateway.url }) };
     writeFileSync(path.join(out, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
     process.stdout.write(renderDevSummary(summary));
     process.stdout.write(`\nsummary written to ${shown(path.join(out, "summary.json"))}\n`);

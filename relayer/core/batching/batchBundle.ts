@@ -137,6 +137,19 @@ export function buildBatchBundle(batch: BundleBatchFields, entries: readonly Bun
   };
 }
 
+/** The leaf values (docs/FORMATS.md §7) a bundle result carries. */
+export function leafOfBundleResult(r: BundleResult): ExecutionLeaf {
+  return {
+    jobId: r.job_id as Hex,
+    resultSeq: BigInt(r.result_seq),
+    clauseId: r.clause_id as Hex,
+    tenantId: r.tenant.tenant_id as Hex,
+    inputHash: r.input_hash as Hex,
+    outputHash: r.output_hash as Hex,
+    cacSetHash: r.cac_set_hash as Hex,
+  };
+}
+
 /** The canonical bytes of a bundle (RFC 8785), what is archived and hashed. */
 export function bundleBytes(bundle: BatchBundle): Uint8Array {
   return new TextEncoder().encode(canonicalJson(bundle));

@@ -2,7 +2,7 @@ import type { Hex } from "viem";
 import { cacFromJson } from "../cac/cacJson.js";
 import { InvalidFormatError } from "../errors/NsfError.js";
 import { splitSignature, type RsvSignature } from "../quorum/signature.js";
-import type { BatchBundle } from "./batchBundle.js";
+import { leafOfBundleResult, type BatchBundle } from "./batchBundle.js";
 
 /**
  * What a consumer passes to `RollupAnchor.verifyExecution` / `ParametricPayout.claim` for one execution
@@ -27,15 +27,7 @@ export function executionProofOf(bundle: BatchBundle, jobId: Hex): ExecutionProo
   const first = cacs[0]!.cac;
   return {
     batch: { batchSeq: BigInt(bundle.batch.batch_seq), root: bundle.batch.root as Hex, lastSeq: BigInt(bundle.batch.last_seq) },
-    leaf: {
-      jobId: entry.job_id as Hex,
-      resultSeq: BigInt(entry.result_seq),
-      clauseId: entry.clause_id as Hex,
-      tenantId: entry.tenant.tenant_id as Hex,
-      inputHash: entry.input_hash as Hex,
-      outputHash: entry.output_hash as Hex,
-      cacSetHash: entry.cac_set_hash as Hex,
-    },
+    leaf: leafOfBundleResult(entry),
     proof: entry.proof as Hex[],
     ctx: { clauseVersion: first.clauseVersion, codeHash: first.codeHash, configDigest: first.configDigest },
     executors: cacs.map(({ cac, signature }) => ({ attempt: cac.attempt, runtimeHash: cac.runtimeHash, timestamp: cac.timestamp, ...splitSignature(signature) })),
