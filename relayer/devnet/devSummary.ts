@@ -22,6 +22,8 @@ export type DevSummary = {
     resultSeq: string;
   }[];
   batches: { batchSeq: string; firstSeq: string; lastSeq: string; root: Hex; anchorTx: Hex | null; anchorBlock: string | null; gasUsed: string | null }[];
+  /** The proof explorer `nsf dev` serves (it stays up with --keep-running) and the local Arweave gateway it reads. */
+  explorer: { url: string; gateway: string };
   payout: { job: Hex; consumer: Address; claimTx: Hex; claimGas: string; paid: string; paidUnits: string; secondClaim: string };
   elapsedSeconds: number;
 };
@@ -59,6 +61,9 @@ export function renderDevSummary(s: DevSummary): string {
   row("metrics", s.relayer.statusUrl ? `${s.relayer.statusUrl}/metrics` : "(disabled)");
   row("config", s.relayer.configFile);
   row("logs", s.relayer.logFile);
+  lines.push("", "  Explorer");
+  row("explorer", s.explorer.url);
+  row("Arweave gateway", s.explorer.gateway);
   row("elapsed", `${s.elapsedSeconds.toFixed(1)} s`);
   return `${lines.join("\n")}\n`;
 }
