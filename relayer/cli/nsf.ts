@@ -67,6 +67,22 @@ program
   .option("-p, --port <port>", "listen port (0: any free port)", between(0, 65535), 8680)
   .action(async (options) => (await import("./commands/explorer.js")).runExplorer(options));
 
+program
+  .command("verify")
+  .description("verify an execution from public data only (an RPC endpoint and an Arweave gateway, never a relayer's database): anchor, aggregator signatures, bundle, CACs, executor quorum and attestation, clause version and code, Merkle inclusion, replay. Exit 0 valid, 1 invalid, 2 could not verify")
+  .argument("<target>", "an execution id (0x…32 bytes), an anchor transaction hash (0x…32 bytes) or an Arweave transaction id (43 characters)")
+  .option("--rpc <url>", "JSON-RPC endpoint of the chain (default: the deployment file's)")
+  .option("--gateway <url>", "Arweave gateway (default http://127.0.0.1:1984, the local arlocal)")
+  .option("--anchor <address>", "the RollupAnchor you trust (default: the deployment file's)")
+  .option("--deployment <file>", "a deployment file (nsf.dev-deployment/1, e.g. .nsf/dev/deployment.json): RPC, chain id and contracts")
+  .option("--chain-id <id>", "the chain id you expect", integer)
+  .option("--job-router <address>", "narrows the JobRequested search to this JobRouter")
+  .option("--clause-registry <address>", "the ClauseRegistry (default: the one the job's JobRouter names)")
+  .option("--clauses <dir>", "built clause directories to find the registered module in, by code hash (repeatable; default clauses/examples)", collect, [])
+  .option("--from-block <n>", "oldest block to search events from (default 0)", integer)
+  .option("--json", "print the report as JSON (nsf.verify-report/1)", false)
+  .action(async (target: string, options) => (await import("./commands/verify.js")).runVerify(target, options));
+
 const clause = program.command("clause").description("clause tooling");
 clause
   .command("build")

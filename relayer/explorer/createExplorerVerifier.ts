@@ -1,14 +1,51 @@
-import type { Address } from "viem";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createPublicClient, http, type Address, type PublicClient } from "viem";
+import { createDirectoryCodeSource } from "../verify/createDirectoryCodeSource.js";
+import { createGatewayArweaveSource } from "../verify/createGatewayArweaveSource.js";
+import { createRpcChainSource } from "../verify/createRpcChainSource.js";
+import { createSandboxReplayer } from "../verify/createSandboxReplayer.js";
+import { verifyFromPublicData } from "../verify/verifyFromPublicData.js";
 import type { ExecutionVerifier } from "./server/ExecutionVerifier.js";
-import { createPendingVerifier } from "./server/createPendingVerifier.js";
 
-/** Limits of this build that the page shows in a banner (empty once the verification core is wired). */
-export const EXPLORER_VERIFIER_NOTES: string[] = ["Checks are not run in this build: the shared verification core (nsf verify, issue 5) is not merged yet."];
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /**
- * The explorer's verifier: the shared verification core of `nsf verify` on the same public data (RPC + gateway).
- * The one place that composes it, so `nsf explorer`, `nsf dev` and the tests use the same.
+ * The explorer's verifier: exactly what `nsf verify <execution id>` runs (relayer/cli/commands/verify.ts) — the RPC
+ * chain source, the gateway, the built clause modules by code hash, the sandbox replayer, then the pure checks of
+ * relayer/core/verify — composed once here for `nsf explorer`, `nsf dev` and the tests. No check lives here.
  */
-export function createExplorerVerifier(_parameters: { rpcUrl: string; gateway: string; rollupAnchor: Address; jobRouter: Address; chainId?: bigint }): ExecutionVerifier {
-  return createPendingVerifier();
+export function createExplorerVerifier(parameters: {
+  rpcUrl: string;
+  gateway: string;
+  rollupAnchor: Address;
+  jobRouter?: Address;
+  clauseRegistry?: Address;
+  chainId?: bigint;
+  /** Built clause directories for the replay check (default clauses/examples). */
+  clauseDirs?: string[];
+  fromBlock?: bigint;
+}): ExecutionVerifier {
+  const client = createPublicClient({ transport: http(parameters.rpcUrl, { timeout: 15_000, retryCount: 1 }), cacheTime: 0 }) as PublicClient;
+  const sources = {
+    chain: createRpcChainSource({ client, ...(parameters.fromBlock !== undefined ? { fromBlock: parameters.fromBlock } : {}) }),
+    arweave: createGatewayArweaveSource({ gateway: parameters.gateway }),
+    code: createDirectoryCodeSource(parameters.clauseDirs ?? [path.join(ROOT, "clauses", "examples")]),
+  };
+  const replay = createSandboxReplayer();
+  return {
+    verify: (jobId) =>
+      verifyFromPublicData(
+        { kind: "execution", jobId },
+        {
+          sources,
+          rollupAnchor: parameters.rollupAnchor,
+          replay,
+          ...(parameters.jobRouter ? { jobRouter: parameters.jobRouter } : {}),
+          ...(parameters.clauseRegistry ? { clauseRegistry: parameters.clauseRegistry } : {}),
+          ...(parameters.chainId !== undefined ? { chainId: parameters.chainId } : {}),
+        },
+      ),
+    close: () => replay.close(),
+  };
 }

@@ -3,7 +3,8 @@ import { fileURLToPath } from "node:url";
 import type { Address } from "viem";
 import type { Common } from "../common/Common.js";
 import { buildExplorerPage } from "./buildExplorerPage.js";
-import { createBundleIndex, type ArchiveReader } from "./server/createBundleIndex.js";
+import type { ArweaveSource } from "../verify/ArweaveSource.js";
+import { createBundleIndex } from "./server/createBundleIndex.js";
 import { createExplorerServer, type ExplorerServer } from "./server/createExplorerServer.js";
 import type { ExecutionVerifier } from "./server/ExecutionVerifier.js";
 import { createExplorerChain, loadExplorerAbis, type ExplorerContracts } from "./server/explorerChain.js";
@@ -15,7 +16,8 @@ export type StartExplorerParameters = {
   common: Common;
   rpcUrl: string;
   gateway: string;
-  archive: ArchiveReader;
+  archive: ArweaveSource;
+  /** The verification core, composed (createExplorerVerifier); closed with the server. */
   verify: ExecutionVerifier;
   contracts: ExplorerContracts;
   metricsUrl?: string;
@@ -45,7 +47,14 @@ export async function startExplorer(parameters: StartExplorerParameters): Promis
     ...(parameters.host ? { host: parameters.host } : {}),
     ...(parameters.port !== undefined ? { port: parameters.port } : {}),
   });
-  return { ...server, pageBuilt: page.built };
+  return {
+    ...server,
+    pageBuilt: page.built,
+    close: async () => {
+      await server.close();
+      await parameters.verify.close();
+    },
+  };
 }
 
 /** The explorer's contract set from a deployment's `contracts` record (the names `nsf dev` writes). */

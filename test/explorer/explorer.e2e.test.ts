@@ -11,10 +11,10 @@ import { devRelayerConfig } from "../../relayer/devnet/devRelayerConfig.js";
 import { silentProgress } from "../../relayer/devnet/progress.js";
 import { waitForAnchors } from "../../relayer/devnet/waitForAnchors.js";
 import { createExplorerVerifier } from "../../relayer/explorer/createExplorerVerifier.js";
-import { createGatewayArchiveReader } from "../../relayer/explorer/server/createGatewayArchiveReader.js";
 import type { ExplorerServer } from "../../relayer/explorer/server/createExplorerServer.js";
 import { explorerContractsOf, startExplorer } from "../../relayer/explorer/startExplorer.js";
 import { createRelayer, type Relayer } from "../../relayer/relayer/createRelayer.js";
+import { createGatewayArweaveSource } from "../../relayer/verify/createGatewayArweaveSource.js";
 import { separateNodeFixture, ROOT, type SeparateNodeFixture } from "../relayer/helpers/separateNodeFixture.js";
 import { launchChromium } from "./launchChromium.js";
 
@@ -102,8 +102,8 @@ describe("nsf explorer in headless Chromium against a local network (hardhat nod
       common: createCommon({ logLevel: "silent" }),
       rpcUrl: f.node.url,
       gateway: arweave.url,
-      archive: createGatewayArchiveReader({ gateway: arweave.url }),
-      verify: createExplorerVerifier({ rpcUrl: f.node.url, gateway: arweave.url, rollupAnchor: addresses.rollupAnchor, jobRouter: addresses.jobRouter }),
+      archive: createGatewayArweaveSource({ gateway: arweave.url }),
+      verify: createExplorerVerifier({ rpcUrl: f.node.url, gateway: arweave.url, rollupAnchor: addresses.rollupAnchor, jobRouter: addresses.jobRouter, chainId: f.dev.network.chainId }),
       contracts: explorerContractsOf(addresses),
       metricsUrl: `${relayer.statusUrl}/metrics`,
       explorerBaseUrl: "https://explorer.example",
@@ -194,7 +194,7 @@ describe("nsf explorer in headless Chromium against a local network (hardhat nod
       common: createCommon({ logLevel: "silent" }),
       rpcUrl: "http://127.0.0.1:9",
       gateway: arweave.url,
-      archive: createGatewayArchiveReader({ gateway: arweave.url }),
+      archive: createGatewayArweaveSource({ gateway: arweave.url }),
       verify: createExplorerVerifier({ rpcUrl: "http://127.0.0.1:9", gateway: arweave.url, rollupAnchor: addresses.rollupAnchor, jobRouter: addresses.jobRouter }),
       contracts: explorerContractsOf(addresses),
       pageDir,

@@ -5,7 +5,6 @@ import path from "node:path";
 import { createCommon } from "../../relayer/common/Common.js";
 import { createBundleIndex } from "../../relayer/explorer/server/createBundleIndex.js";
 import { createExplorerServer, type ExplorerServer } from "../../relayer/explorer/server/createExplorerServer.js";
-import { createPendingVerifier } from "../../relayer/explorer/server/createPendingVerifier.js";
 import { createExplorerChain, loadExplorerAbis } from "../../relayer/explorer/server/explorerChain.js";
 import { parsePrometheusText } from "../../relayer/explorer/server/readRelayerMetrics.js";
 import { ROOT } from "../relayer/helpers/separateNodeFixture.js";
@@ -20,7 +19,7 @@ describe("explorer server: typed answers without a chain", function () {
     // Port 9 (discard) on loopback: nothing listens, every RPC read is refused.
     const chain = createExplorerChain({ rpcUrl: "http://127.0.0.1:9", contracts: { clauseRegistry: A(1), nodeRegistry: A(2), jobRouter: A(3), rollupAnchor: A(4), disputeResolver: null, jurisdictionRegistry: null }, abis: loadExplorerAbis(ROOT), timeoutMs: 2_000 });
     const archive = { fetchJson: async () => ({ status: "unavailable" as const, reason: "no gateway" }), findByTags: async () => ({ status: "unavailable" as const, reason: "no gateway" }) };
-    server = await createExplorerServer({ common: createCommon({ logLevel: "silent" }), chain, index: createBundleIndex({ chain, archive }), verify: createPendingVerifier(), staticDir, gateway: "http://127.0.0.1:9" });
+    server = await createExplorerServer({ common: createCommon({ logLevel: "silent" }), chain, index: createBundleIndex({ chain, archive }), verify: { verify: async () => ({ schema: "nsf.verify-report/1", verdict: "unverifiable", checks: [] }), close: async () => undefined }, staticDir, gateway: "http://127.0.0.1:9" });
   });
   after(() => server?.close());
 

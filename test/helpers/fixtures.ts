@@ -54,7 +54,7 @@ export async function impersonate(connection: DevConnection, address: Address): 
  * (unit tests call governance functions directly); `bootstrapNetwork`/`handOverAdmin` are exercised
  * by the demo and the governance tests.
  */
-export async function baseFixture(connection: DevConnection): Promise<BaseFixture> {
+export async function baseFixture(connection: DevConnection, options: { deploymentId?: string } = {}): Promise<BaseFixture> {
   const signers = await connection.ethers.getSigners();
   const [deployer, kenAuthority, ugaAuthority, submitter, beneficiary, stranger, ...rest] = signers as Signer[];
   const actors: Actors = {
@@ -67,7 +67,8 @@ export async function baseFixture(connection: DevConnection): Promise<BaseFixtur
     operators: rest.slice(0, 5),
     voters: rest.slice(5, 8),
   };
-  const network = await deployNetwork(connection);
+  // On a separately started node Ignition keeps a journal: a test passes its own id (and removes it).
+  const network = await deployNetwork(connection, options.deploymentId ? { deploymentId: options.deploymentId } : {});
   const relief = await deployDao(connection, { name: "ReliefDAO", voters: actors.voters });
   const otherDaoAddress = (await rest[8]!.getAddress()) as Address;
   const roles = devNetworkRoles();

@@ -22,8 +22,8 @@ import { performSensorUpkeep, requestJobThroughGovernance } from "../../devnet/t
 import { waitForAnchors } from "../../devnet/waitForAnchors.js";
 import { createRelayer, type Relayer } from "../../relayer/createRelayer.js";
 import { startLocalArweave, type LocalArweave } from "../../archive/startLocalArweave.js";
-import { createExplorerVerifier, EXPLORER_VERIFIER_NOTES } from "../../explorer/createExplorerVerifier.js";
-import { createGatewayArchiveReader } from "../../explorer/server/createGatewayArchiveReader.js";
+import { createExplorerVerifier } from "../../explorer/createExplorerVerifier.js";
+import { createGatewayArweaveSource } from "../../verify/createGatewayArweaveSource.js";
 import type { ExplorerServer } from "../../explorer/server/createExplorerServer.js";
 import { explorerContractsOf, startExplorer } from "../../explorer/startExplorer.js";
 
@@ -156,10 +156,9 @@ export async function runDev(options: DevOptions): Promise<void> {
         common,
         rpcUrl: node.url,
         gateway: gateway.url,
-        archive: createGatewayArchiveReader({ gateway: gateway.url }),
-        verify: createExplorerVerifier({ rpcUrl: node.url, gateway: gateway.url, rollupAnchor: network.addresses.rollupAnchor, jobRouter: network.addresses.jobRouter }),
+        archive: createGatewayArweaveSource({ gateway: gateway.url }),
+        verify: createExplorerVerifier({ rpcUrl: node.url, gateway: gateway.url, rollupAnchor: network.addresses.rollupAnchor, jobRouter: network.addresses.jobRouter, chainId: network.chainId }),
         contracts: explorerContractsOf(network.addresses),
-        notes: EXPLORER_VERIFIER_NOTES,
         ...(relayer.statusUrl ? { metricsUrl: `${relayer.statusUrl}/metrics` } : {}),
       }),
       signal,

@@ -2,8 +2,8 @@ import { getAddress, type Address } from "viem";
 import { createCommon } from "../../common/Common.js";
 import { NsfError } from "../../core/errors/NsfError.js";
 import { readDevDeployment } from "../../devnet/devDeployment.js";
-import { createGatewayArchiveReader } from "../../explorer/server/createGatewayArchiveReader.js";
-import { createExplorerVerifier, EXPLORER_VERIFIER_NOTES } from "../../explorer/createExplorerVerifier.js";
+import { createExplorerVerifier } from "../../explorer/createExplorerVerifier.js";
+import { createGatewayArweaveSource } from "../../verify/createGatewayArweaveSource.js";
 import { explorerContractsOf, startExplorer } from "../../explorer/startExplorer.js";
 
 export type ExplorerOptions = {
@@ -53,10 +53,17 @@ export async function runExplorer(options: ExplorerOptions): Promise<void> {
     common,
     rpcUrl,
     gateway: options.gateway,
-    archive: createGatewayArchiveReader({ gateway: options.gateway }),
-    verify: createExplorerVerifier({ rpcUrl, gateway: options.gateway, rollupAnchor: contracts.rollupAnchor!, jobRouter: contracts.jobRouter! }),
+    archive: createGatewayArweaveSource({ gateway: options.gateway }),
+    verify: createExplorerVerifier({
+      rpcUrl,
+      gateway: options.gateway,
+      rollupAnchor: contracts.rollupAnchor!,
+      jobRouter: contracts.jobRouter!,
+      clauseRegistry: contracts.clauseRegistry!,
+      ...(deployment ? { chainId: BigInt(deployment.chainId) } : {}),
+      ...(options.fromBlock !== undefined ? { fromBlock: BigInt(options.fromBlock) } : {}),
+    }),
     contracts: explorerContractsOf(contracts),
-    notes: EXPLORER_VERIFIER_NOTES,
     host: options.host,
     port: options.port,
     ...(options.metricsUrl ? { metricsUrl: options.metricsUrl } : {}),

@@ -53,6 +53,7 @@ export const jobRouterAbi = [
       { name: "by", type: "address", indexed: true },
     ],
   },
+  { type: "function", name: "clauses", stateMutability: "view", inputs: [], outputs: [{ name: "", type: "address" }] },
   {
     type: "function",
     name: "sensorTrigger",
@@ -253,6 +254,29 @@ export const rollupAnchorAbi = [
       },
     ],
     outputs: [],
+  },
+  { type: "function", name: "nodeRegistry", stateMutability: "view", inputs: [], outputs: [{ name: "", type: "address" }] },
+  {
+    type: "event",
+    name: "BatchAnchored",
+    inputs: [
+      { name: "batchSeq", type: "uint64", indexed: true },
+      { name: "root", type: "bytes32", indexed: true },
+      { name: "lastSeq", type: "uint64", indexed: false },
+      { name: "bundleHash", type: "bytes32", indexed: false },
+      { name: "arweaveTxId", type: "bytes32", indexed: false },
+      { name: "signerBitmap", type: "uint256", indexed: false },
+    ],
+  },
+  {
+    type: "event",
+    name: "ConfigSet",
+    inputs: [
+      { name: "configDigest", type: "bytes32", indexed: true },
+      { name: "configVersion", type: "uint64", indexed: false },
+      { name: "threshold", type: "uint8", indexed: false },
+      { name: "signers", type: "address[]", indexed: false },
+    ],
   },
   { type: "error", name: "RollupAnchorBatchAlreadyAnchored", inputs: [{ name: "batchSeq", type: "uint64" }] },
   { type: "error", name: "RollupAnchorPreviousBatchMissing", inputs: [{ name: "batchSeq", type: "uint64" }] },

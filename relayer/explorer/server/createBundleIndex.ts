@@ -1,15 +1,8 @@
 import type { Hex } from "viem";
+import { bytes32ToArweaveTxId, ZERO_ARWEAVE_TX_ID } from "../../core/verify/arweaveTxId.js";
+import type { Fetched } from "../../core/verify/ExecutionEvidence.js";
+import { BUNDLE_APP_NAME, BundleTag, type ArweaveSource } from "../../verify/ArweaveSource.js";
 import { argsOf, type ExplorerChain } from "./explorerChain.js";
-
-/**
- * Read access to the Arweave archive, the shape of the verification core's `ArweaveSource`
- * (relayer/verify/ArweaveSource.ts): `found`, `absent` (the gateway answered: no such data) or `unavailable`.
- */
-export type ArchiveFetched<T> = { status: "found"; value: T } | { status: "absent"; reason: string } | { status: "unavailable"; reason: string };
-export type ArchiveReader = {
-  fetchJson(arweaveTxId: string): Promise<ArchiveFetched<unknown>>;
-  findByTags(tags: Readonly<Record<string, string>>): Promise<ArchiveFetched<string[]>>;
-};
 
 export type AnchoredBatch = { batchSeq: bigint; lastSeq: bigint; root: Hex; bundleHash: Hex; arweaveTxId: Hex; txHash: Hex; blockNumber: bigint; logIndex: number };
 
@@ -17,8 +10,8 @@ export type AnchoredBatch = { batchSeq: bigint; lastSeq: bigint; root: Hex; bund
 export type IndexedResult = { jobId: Hex; resultSeq: string; outputHash: Hex; cacs: { signer: string; outputHash: Hex | null }[] };
 export type IndexedBundle = { batch: AnchoredBatch; arweaveTxId: string; results: IndexedResult[]; document: unknown };
 
-const ZERO32 = `0x${"00".repeat(32)}`;
-const toArweaveId = (value: Hex): string | null => (value.toLowerCase() === ZERO32 ? null : Buffer.from(value.slice(2), "hex").toString("base64url"));
+const ZERO32 = ZERO_ARWEAVE_TX_ID;
+const toArweaveId = (value: Hex): string | null => (value.toLowerCase() === ZERO_ARWEAVE_TX_ID ? null : bytes32ToArweaveTxId(value));
 
 /**
  * Every anchored batch (`BatchAnchored` of the trusted RollupAnchor) and, read lazily from the gateway and cached,
@@ -26,7 +19,7 @@ const toArweaveId = (value: Hex): string | null => (value.toLowerCase() === ZERO
  * (docs/FORMATS.md §12). For display only: a bundle listed here is not thereby verified; the execution page runs the
  * verification core on it. Bundles that cannot be read are counted, never guessed.
  */
-export function createBundleIndex(parameters: { chain: ExplorerChain; archive: ArchiveReader }) {
+export function createBundleIndex(parameters: { chain: ExplorerChain; archive: ArweaveSource }) {
   const { chain, archive } = parameters;
   const bundles = new Map<string, IndexedBundle>();
 
@@ -47,17 +40,17 @@ export function createBundleIndex(parameters: { chain: ExplorerChain; archive: A
     });
   }
 
-  async function locate(batch: AnchoredBatch): Promise<ArchiveFetched<{ id: string; document: unknown }>> {
+  async function locate(batch: AnchoredBatch): Promise<Fetched<{ id: string; document: unknown }>> {
     const direct = toArweaveId(batch.arweaveTxId);
     const candidates: string[] = [];
     if (direct) candidates.push(direct);
     else {
       const chainId = await chain.client.getChainId();
-      const found = await archive.findByTags({ "App-Name": "NSF", "Chain-Id": String(chainId), "Batch-Seq": batch.batchSeq.toString() });
+      const found = await archive.findByTags({ [BundleTag.AppName]: BUNDLE_APP_NAME, [BundleTag.ChainId]: String(chainId), [BundleTag.BatchSeq]: batch.batchSeq.toString() });
       if (found.status !== "found") return found;
       candidates.push(...found.value);
     }
-    let last: ArchiveFetched<{ id: string; document: unknown }> = { status: "absent", reason: `no bundle archived for batch ${batch.batchSeq}` };
+    let last: Fetched<{ id: string; document: unknown }> = { status: "absent", reason: `no bundle archived for batch ${batch.batchSeq}` };
     for (const id of candidates) {
       const fetched = await archive.fetchJson(id);
       if (fetched.status === "found") return { status: "found", value: { id, document: fetched.value } };
@@ -70,7 +63,7 @@ export function createBundleIndex(parameters: { chain: ExplorerChain; archive: A
     batches,
     locate,
     /** The indexed bundle of `batch`, or why it could not be read. */
-    async bundleOf(batch: AnchoredBatch): Promise<ArchiveFetched<IndexedBundle>> {
+    async bundleOf(batch: AnchoredBatch): Promise<Fetched<IndexedBundle>> {
       const key = `${batch.txHash}:${batch.logIndex}`;
       const cached = bundles.get(key);
       if (cached) return { status: "found", value: cached };

@@ -96,7 +96,7 @@ type BundleResultJson = { job_id?: string; result_seq?: string; output_hash?: He
 export async function readExecution(parameters: { chain: ExplorerChain; index: BundleIndex; verify: ExecutionVerifier; jobId: Hex }): Promise<ExecutionView> {
   const { chain, index, jobId } = parameters;
   const job = await readJob(chain, jobId);
-  const [trigger, report, located] = await Promise.all([readTrigger(chain, job), parameters.verify(jobId), locateExecution(index, jobId)]);
+  const [trigger, report, located] = await Promise.all([readTrigger(chain, job), parameters.verify.verify(jobId), locateExecution(index, jobId)]);
 
   const equivocations = chain.contracts.disputeResolver
     ? (
