@@ -12,6 +12,7 @@ import { runAggregatorBench } from "./aggregator.js";
 import { runContractGasBench } from "./contractGas.js";
 import { runEventToAnchorBench } from "./eventToAnchor.js";
 import { runExecutorBench } from "./executor.js";
+import { runExplorerBench } from "./explorer.js";
 import { runPeerBench } from "./peers.js";
 import { runPipelineBench } from "./pipeline.js";
 
@@ -50,6 +51,7 @@ const sections = [
   await section("aggregator (CAC verification, batch seal)", runAggregatorBench as () => Promise<Section>),
   await section("pipeline (3-of-5 jobs, in-process simulated executors)", runPipelineBench as () => Promise<Section>),
   await section("event to anchor (local hardhat node, 1 s blocks, 2 s batch window)", runEventToAnchorBench as () => Promise<Section>),
+  await section("explorer page (Vite build, bytes the browser downloads)", runExplorerBench),
 ];
 
 // Later issues add sections; keep figures this run did not produce.

@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import { NsfError } from "../core/errors/NsfError.js";
 
 export const EXPLORER_WEB_DIR = fileURLToPath(new URL("./web/", import.meta.url));
@@ -31,4 +32,21 @@ export async function buildExplorerPage(parameters: { outDir: string; force?: bo
     throw new NsfError("NSF_EXPLORER_BUILD_FAILED", { shortMessage: `the explorer page did not build: ${cause instanceof Error ? cause.message.split("\n")[0] : String(cause)}`, cause });
   }
   return { outDir, built: true, ms: Math.round(performance.now() - started) };
+}
+
+/** What the browser downloads: every file of a built page, raw and gzip-compressed (level 9). */
+export function pageSize(outDir: string): { files: { file: string; bytes: number; gzipBytes: number }[]; bytes: number; gzipBytes: number } {
+  const files: { file: string; bytes: number; gzipBytes: number }[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else {
+        const data = readFileSync(full);
+        files.push({ file: path.relative(outDir, full), bytes: data.length, gzipBytes: gzipSync(data, { level: 9 }).length });
+      }
+    }
+  };
+  walk(outDir);
+  return { files, bytes: files.reduce((a, f) => a + f.bytes, 0), gzipBytes: files.reduce((a, f) => a + f.gzipBytes, 0) };
 }
