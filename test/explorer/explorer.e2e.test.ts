@@ -7,6 +7,7 @@ import { keccak256, toBytes, type Hex } from "viem";
 import { startLocalArweave, type LocalArweave } from "../../relayer/archive/startLocalArweave.js";
 import { createCommon } from "../../relayer/common/Common.js";
 import { resolveRelayerConfig } from "../../relayer/config/relayerConfig.js";
+import { archiveDevBundles } from "../../relayer/devnet/archiveDevBundles.js";
 import { devRelayerConfig } from "../../relayer/devnet/devRelayerConfig.js";
 import { silentProgress } from "../../relayer/devnet/progress.js";
 import { waitForAnchors } from "../../relayer/devnet/waitForAnchors.js";
@@ -34,8 +35,8 @@ describe("nsf explorer in headless Chromium against a local network (hardhat nod
   const pageDir = mkdtempSync(path.join(tmpdir(), "nsf-explorer-page-"));
 
   /**
-   * The test plays the archiver (issue 5's upload step is not in the relayer yet): posts the relayer's bundle bytes
-   * to arlocal with the bundle tags, or a tampered copy of them.
+   * The relayer does not upload bundles yet (issue 5's uploader): the dev archiving step posts the relayer's bundle
+   * bytes to arlocal with the bundle tags — or, for the tampered execution, a copy with one CAC's output hash altered.
    */
   async function archive(batchSeq: bigint, tamper?: (bundle: { results: { cacs: { cac: { hash_graph: { output_hash: string } } }[] }[] }) => void) {
     const original = relayer.batches.bundleJson(batchSeq)!;
@@ -45,22 +46,7 @@ describe("nsf explorer in headless Chromium against a local network (hardhat nod
       tamper(doc);
       bytes = JSON.stringify(doc);
     }
-    const wallet = await arweave.arweave.wallets.generate();
-    await arweave.mint(await arweave.arweave.wallets.jwkToAddress(wallet));
-    const tx = await arweave.arweave.createTransaction({ data: new TextEncoder().encode(bytes) }, wallet);
-    const anchor = f.dev.network.addresses.rollupAnchor;
-    const tags: Record<string, string> = {
-      "Content-Type": "application/json",
-      "App-Name": "NSF",
-      "Chain-Id": f.dev.network.chainId.toString(),
-      "Batch-Seq": batchSeq.toString(),
-      "Anchor-Contract": anchor,
-      "Bundle-Hash": keccak256(toBytes(original)),
-    };
-    for (const [name, value] of Object.entries(tags)) tx.addTag(name, value);
-    await arweave.arweave.transactions.sign(tx, wallet);
-    expect((await arweave.arweave.transactions.post(tx)).status).to.equal(200);
-    await arweave.mine();
+    await archiveDevBundles(arweave, [{ batchSeq, chainId: f.dev.network.chainId, rollupAnchor: f.dev.network.addresses.rollupAnchor, bytes, bundleHash: keccak256(toBytes(original)) }]);
   }
 
   async function anchorFlood(answer: bigint) {
@@ -110,6 +96,9 @@ describe("nsf explorer in headless Chromium against a local network (hardhat nod
       pageDir,
     });
     page = await chromium.browser.newPage({ viewport: { width: 1200, height: 900 } });
+    // A page error fails loudly in the test output instead of as a silent timeout.
+    page.on("pageerror", (error) => process.stderr.write(`[explorer page error] ${error.message}\n`));
+    page.on("console", (message) => message.type() === "error" && process.stderr.write(`[explorer console] ${message.text()}\n`));
   });
 
   after(async () => {

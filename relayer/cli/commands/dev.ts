@@ -10,6 +10,7 @@ import { executionProofOf } from "../../core/batching/executionProof.js";
 import { NsfError } from "../../core/errors/NsfError.js";
 import { decodeClauseOutput } from "../../core/formats/output.js";
 import type { DevConnection } from "../../devnet/connection.js";
+import { archiveDevBundles } from "../../devnet/archiveDevBundles.js";
 import { devDeploymentOf } from "../../devnet/devDeployment.js";
 import { devRelayerConfig, devSubmitter } from "../../devnet/devRelayerConfig.js";
 import { renderDevSummary, usdc, type DevSummary } from "../../devnet/devSummary.js";
@@ -191,6 +192,17 @@ export async function runDev(options: DevOptions): Promise<void> {
       signal,
       timeoutMs: options.timeoutSeconds * 1000,
     });
+
+    // Until the relayer uploads bundles itself (issue 5), nsf dev archives the anchored bundles to its local gateway so
+    // the explorer (and nsf verify) can check them from public data.
+    const archived = await abortable(
+      archiveDevBundles(
+        gateway,
+        [...new Set(anchored.map((a) => a.batchSeq))].map((batchSeq) => ({ batchSeq, chainId: network.chainId, rollupAnchor: network.addresses.rollupAnchor, bytes: relayer!.batches.bundleJson(batchSeq)! })),
+      ),
+      signal,
+    );
+    progress.detail(`bundles archived on the local Arweave gateway: ${archived.join(", ")}; explorer ${explorer.url}`);
 
     progress.step("Proving the flood execution through the ParametricPayout consumer");
     const floodAt = anchored.find((a) => a.jobId === sensor.jobId)!;

@@ -1,4 +1,4 @@
-import { decodeEventLog, type Address, type Hex, type Log } from "viem";
+import { decodeEventLog, formatUnits, type Address, type Hex, type Log } from "viem";
 import type { ClauseVersionView, ClauseView, GovernanceEventView } from "./ExplorerApi.js";
 import { argsOf, checksum, CLAUSE_STATUSES, jurisdictionText, nameOf, rpc, type ExplorerChain } from "./explorerChain.js";
 import { readJobs } from "./readOverview.js";
@@ -76,7 +76,7 @@ async function proposalHistory(chain: ExplorerChain, governor: Address, proposal
     const base = { governorOrTimelock: governor, proposalId: proposalId.toString(), txHash: log.transactionHash as Hex, blockNumber: (log.blockNumber as bigint).toString() };
     const name = (log as { eventName?: string }).eventName;
     if (name === "ProposalCreated") push({ kind: "ProposalCreated", ...base, detail: `by ${checksum(a.proposer as string)}: ${String(a.description).split("\n")[0]!.slice(0, 160)}` });
-    if (name === "VoteCast") push({ kind: "VoteCast", ...base, detail: `${checksum(a.voter as string)} voted ${["against", "for", "abstain"][Number(a.support)] ?? String(a.support)} with ${String(a.weight)}` });
+    if (name === "VoteCast") push({ kind: "VoteCast", ...base, detail: `${checksum(a.voter as string)} voted ${["against", "for", "abstain"][Number(a.support)] ?? String(a.support)} with ${formatUnits(a.weight as bigint, 18)} votes` });
     if (name === "ProposalQueued") push({ kind: "ProposalQueued", ...base, detail: `eta ${String(a.etaSeconds)}` });
   }
 }

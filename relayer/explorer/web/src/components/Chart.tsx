@@ -17,7 +17,8 @@ export function Chart({ title, x, series, xIsTime = true, yLabel }: { title: str
       {
         width,
         height: 220,
-        scales: { x: { time: xIsTime } },
+        // One point (or all at one time) would make uPlot span years around it: pad to a readable window instead.
+        scales: { x: { time: xIsTime, range: (_u, min, max) => (max - min < 60 ? [min - (xIsTime ? 1800 : 1), max + (xIsTime ? 1800 : 1)] : [min, max]) } },
         axes: [{ stroke: "#1a1a1a", grid: { stroke: "#d0d0d0" } }, { stroke: "#1a1a1a", grid: { stroke: "#d0d0d0" }, label: yLabel }],
         series: [
           {},

@@ -65,3 +65,6 @@ export function duration(seconds: number): string {
   const text = abs >= 86400 ? `${(abs / 86400).toFixed(1)} d` : abs >= 3600 ? `${(abs / 3600).toFixed(1)} h` : abs >= 60 ? `${Math.round(abs / 60)} min` : `${abs} s`;
   return seconds < 0 ? `expired ${text} ago` : text;
 }
+
+/** A packed clause version (`major << 32 | minor << 16 | patch`, FORMATS §1) as "1.0.0". */
+export const versionText = (packed: number) => `${Math.floor(packed / 2 ** 32)}.${Math.floor(packed / 2 ** 16) % 2 ** 16}.${packed % 2 ** 16}`;

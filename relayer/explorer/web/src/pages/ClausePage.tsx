@@ -1,7 +1,7 @@
 import { useMemo } from "react";
 import type { ClauseView } from "../../../server/ExplorerApi.js";
 import { Chart } from "../components/Chart.js";
-import { ChainLink, Load, short, Title } from "../components/common.js";
+import { ChainLink, Load, short, Title, versionText } from "../components/common.js";
 import { href } from "../router.js";
 import { useApi } from "../useApi.js";
 
@@ -41,7 +41,7 @@ function Clause({ c }: { c: ClauseView }) {
           <tbody>
             {c.versions.map((v) => (
               <tr key={v.clauseId}>
-                <td>{v.version}</td>
+                <td>{versionText(v.version)}</td>
                 <td>
                   <a href={href.clause(v.clauseId)}>{v.id}</a>
                 </td>

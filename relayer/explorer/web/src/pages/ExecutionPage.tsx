@@ -1,6 +1,6 @@
 import type { ExecutionView, TriggerView } from "../../../server/ExplorerApi.js";
 import { Checks } from "../components/Checks.js";
-import { ChainLink, duration, Load, short, time, Title } from "../components/common.js";
+import { ChainLink, duration, Load, short, time, Title, versionText } from "../components/common.js";
 import { href } from "../router.js";
 import { useApi } from "../useApi.js";
 
@@ -44,7 +44,7 @@ export function ExecutionPage({ id }: { id: string }) {
     <Load loaded={loaded}>
       {(e) => (
         <>
-          <Title sub={<>Clause {e.job.clause ?? short(e.job.clauseId)} v{e.job.clauseVersion} · tenant <a href={href.tenant(e.job.tenantId)}>{short(e.job.tenantId)}</a> · {e.job.jurisdiction}</>}>
+          <Title sub={<>Clause {e.job.clause ?? `${short(e.job.clauseId)} v${versionText(e.job.clauseVersion)}`} · tenant <a href={href.tenant(e.job.tenantId)}>{short(e.job.tenantId)}</a> · {e.job.jurisdiction}</>}>
             Execution <code>{short(e.job.jobId, 8)}</code>
           </Title>
           <Checks report={e.report} />
