@@ -13,6 +13,7 @@ import { runArchiveBench } from "./archive.js";
 import { runContractGasBench } from "./contractGas.js";
 import { runEventToAnchorBench } from "./eventToAnchor.js";
 import { runExecutorBench } from "./executor.js";
+import { runExplorerBench } from "./explorer.js";
 import { runPeerBench } from "./peers.js";
 import { runPipelineBench } from "./pipeline.js";
 import { runVerifyBench } from "./verify.js";
@@ -54,6 +55,7 @@ const sections = [
   await section("event to anchor (local hardhat node, 1 s blocks, 2 s batch window)", runEventToAnchorBench as () => Promise<Section>),
   await section("Arweave archive (arlocal: prepare before the anchor, upload until confirmed)", runArchiveBench as () => Promise<Section>),
   await section("nsf verify of one execution (local hardhat node + arlocal)", runVerifyBench as () => Promise<Section>),
+  await section("explorer page (Vite build, bytes the browser downloads)", runExplorerBench),
 ];
 
 // Later issues add sections; keep figures this run did not produce.

@@ -49,6 +49,25 @@ program
   .action(async (options: { config?: string; url?: string; json: boolean }) => (await import("./commands/status.js")).runStatus(options));
 
 program
+  .command("explorer")
+  .description("the read-only proof explorer (web page + JSON API) on public data only: an RPC endpoint and an Arweave gateway; execution, clause, node, tenant and network pages")
+  .option("--rpc <url>", "EVM JSON-RPC endpoint (default: the deployment's)")
+  .option("--gateway <url>", "Arweave gateway (GET /<id>, POST /graphql)", "http://127.0.0.1:1984")
+  .option("--deployment <file>", "a deployment file with the contract addresses (nsf dev writes .nsf/dev/deployment.json)")
+  .option("--anchor <address>", "the RollupAnchor to trust (overrides the deployment's)")
+  .option("--job-router <address>", "JobRouter")
+  .option("--clause-registry <address>", "ClauseRegistry")
+  .option("--node-registry <address>", "NodeRegistry")
+  .option("--dispute-resolver <address>", "DisputeResolver (equivocation evidence)")
+  .option("--jurisdiction-registry <address>", "JurisdictionRegistry (tenants)")
+  .option("--metrics-url <url>", "a relayer's /metrics, for queue depth and latency on the network page")
+  .option("--explorer-base-url <url>", "block explorer for deep links, e.g. https://etherscan.io")
+  .option("--from-block <n>", "first block to read events from", integer)
+  .option("--host <host>", "listen address", "127.0.0.1")
+  .option("-p, --port <port>", "listen port (0: any free port)", between(0, 65535), 8680)
+  .action(async (options) => (await import("./commands/explorer.js")).runExplorer(options));
+
+program
   .command("verify")
   .description("verify an execution from public data only (an RPC endpoint and an Arweave gateway, never a relayer's database): anchor, aggregator signatures, bundle, CACs, executor quorum and attestation, clause version and code, Merkle inclusion, replay. Exit 0 valid, 1 invalid, 2 could not verify")
   .argument("<target>", "an execution id (0x…32 bytes), an anchor transaction hash (0x…32 bytes) or an Arweave transaction id (43 characters)")

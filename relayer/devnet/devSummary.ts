@@ -35,6 +35,8 @@ export type DevSummary = {
   }[];
   /** The local Arweave gateway (arlocal) the bundles are archived on. */
   arweave: { gatewayUrl: string; graphqlUrl: string; wallet: string } | null;
+  /** The proof explorer `nsf dev` serves (it stays up with --keep-running) and the local Arweave gateway it reads. */
+  explorer: { url: string; gateway: string };
   payout: { job: Hex; consumer: Address; claimTx: Hex; claimGas: string; paid: string; paidUnits: string; secondClaim: string };
   /** How to check one of the run's executions from public data alone (docs/MONITORING.md). */
   verify?: { jobId: Hex; command: string };
@@ -88,6 +90,9 @@ export function renderDevSummary(s: DevSummary): string {
   row("metrics", s.relayer.statusUrl ? `${s.relayer.statusUrl}/metrics` : "(disabled)");
   row("config", s.relayer.configFile);
   row("logs", s.relayer.logFile);
+  lines.push("", "  Explorer");
+  row("explorer", s.explorer.url);
+  row("Arweave gateway", s.explorer.gateway);
   row("elapsed", `${s.elapsedSeconds.toFixed(1)} s`);
   if (s.verify) lines.push("", "  Verify an execution yourself, from public data only (RPC + Arweave gateway; docs/MONITORING.md):", `    ${s.verify.command}`);
   return `${lines.join("\n")}\n`;

@@ -24,6 +24,10 @@ import { createRelayer, type Relayer } from "../../relayer/createRelayer.js";
 import { startLocalArweave, type LocalArweave } from "../../archive/startLocalArweave.js";
 import { loadArweaveWallet } from "../../archive/loadArweaveWallet.js";
 import { DEV_ARWEAVE_WALLET_FILE } from "../../devnet/devRelayerConfig.js";
+import { createExplorerVerifier } from "../../explorer/createExplorerVerifier.js";
+import { createGatewayArweaveSource } from "../../verify/createGatewayArweaveSource.js";
+import type { ExplorerServer } from "../../explorer/server/createExplorerServer.js";
+import { explorerContractsOf, startExplorer } from "../../explorer/startExplorer.js";
 
 export type DevOptions = {
   /** Where the run's files go (relayer database, input documents, config, logs, summary). */
@@ -107,6 +111,7 @@ export async function runDev(options: DevOptions): Promise<void> {
   const destination = pino.destination({ dest: logFile, sync: true, mkdir: true });
   const common = createCommon({ logLevel: "info", destination, shutdown: signal });
   let relayer: Relayer | undefined;
+  let explorer: ExplorerServer | undefined;
   let executors: DevExecutor[] = [];
   let deploymentId: string | undefined;
   try {
@@ -155,6 +160,20 @@ export async function runDev(options: DevOptions): Promise<void> {
     progress.detail(`config ${shown(configFile)} (keys: public dev keys in environment variables it names)`);
     const deploymentFile = path.join(out, "deployment.json");
     writeFileSync(deploymentFile, `${JSON.stringify(await devDeploymentOf(dev, { rpcUrl: node.url, inputsDirectory, relayerConfig: configFile, statusUrl: relayer.statusUrl }), null, 2)}\n`);
+    // The proof explorer on the same public data a monitor has: the node's RPC and the local Arweave gateway (arlocal).
+    explorer = await abortable(
+      startExplorer({
+        common,
+        rpcUrl: node.url,
+        gateway: gateway.url,
+        archive: createGatewayArweaveSource({ gateway: gateway.url }),
+        verify: createExplorerVerifier({ rpcUrl: node.url, gateway: gateway.url, rollupAnchor: network.addresses.rollupAnchor, jobRouter: network.addresses.jobRouter, chainId: network.chainId }),
+        contracts: explorerContractsOf(network.addresses),
+        ...(relayer.statusUrl ? { metricsUrl: `${relayer.statusUrl}/metrics` } : {}),
+      }),
+      signal,
+    );
+    progress.detail(`explorer ${explorer.url} (Arweave gateway ${gateway.url})`);
 
     progress.step(`HealthDAO decides: a proposal calls JobRouter.requestJob for ${PANDEMIC.id} in UGA`);
     const document = { schema: "nsf.input-document/1" as const, values: { new_cases_7d: "5400", population: "2500000", reproduction_number_x100: "162" }, memo: "Kampala district, week 47: surveillance counts and the authorised simulation's R" };
@@ -212,6 +231,15 @@ export async function runDev(options: DevOptions): Promise<void> {
     const archived = await waitForArchive(relayer, [...new Set(anchored.map((a) => a.batchSeq))], signal, 30_000);
     progress.detail(`Arweave: ${archived.confirmed} of ${archived.total} anchored batch bundles confirmed on ${gateway.url}${archived.confirmed < archived.total ? " (the rest stay queued and are retried)" : ""}`);
 
+    progress.step("Verifying the flood execution from public data only (RPC + Arweave gateway), as nsf verify and the explorer do");
+    const verifier = createExplorerVerifier({ rpcUrl: node.url, gateway: gateway.url, rollupAnchor: network.addresses.rollupAnchor, jobRouter: network.addresses.jobRouter, chainId: network.chainId });
+    const report = await abortable(verifier.verify(sensor.jobId), signal).finally(() => verifier.close());
+    const passed = report.checks.filter((c) => c.status === "pass").length;
+    progress.detail(`verdict ${report.verdict}: ${passed} of ${report.checks.length} checks passed${report.failed ? `; ${report.failed.name}: ${report.failed.reason}` : ""}`);
+    if (report.verdict !== "valid") {
+      throw new NsfError("NSF_DEV_VERIFY_FAILED", { shortMessage: `the flood execution did not verify from public data (${report.verdict})`, ...(report.failed ? { details: `${report.failed.name}: ${report.failed.reason}` } : {}) });
+    }
+
     progress.step("Done");
     const summary: DevSummary = await summarize({
       relayer,
@@ -225,6 +253,7 @@ export async function runDev(options: DevOptions): Promise<void> {
       anchored,
       triggers: { [sensor.jobId]: { type: "sensor", tx: sensor.txHash, detail: `feed round ${sensor.roundId}, answer ${sensor.answer} (0.1 mm)` }, [daoJob.jobId]: { type: "dao", tx: daoJob.proposal.transactions.execute, detail: `HealthDAO proposal ${short(daoJob.proposal.proposalId.toString())}, input document ${daoJob.commitment}` } },
       labels: { [sensor.jobId]: "flood (sensor)", [daoJob.jobId]: "pandemic (DAO)" },
+      explorer: { url: explorer.url, gateway: gateway.url },
       daoRequest: { proposalId: daoJob.proposal.proposalId.toString(), executeTx: daoJob.proposal.transactions.execute },
       payout: { job: sensor.jobId, consumer: payout.consumer, claimTx: payout.claimTx, claimGas: payout.claimGas.toString(), paid: payout.paid.toString(), paidUnits: usdc(payout.paid), secondClaim: payout.secondClaim },
       started,
@@ -238,7 +267,7 @@ export async function runDev(options: DevOptions): Promise<void> {
     process.stdout.write(`\nsummary written to ${shown(path.join(out, "summary.json"))}\n`);
 
     if (options.keepRunning) {
-      process.stdout.write(`\nThe network keeps running (RPC ${node.url}, status ${relayer.statusUrl}/status). Try:\n`);
+      process.stdout.write(`\nThe network keeps running (RPC ${node.url}, status ${relayer.statusUrl}/status, explorer ${explorer.url}). Try:\n`);
       const at = shown(path.join(out, "deployment.json"));
       process.stdout.write(`  npm run nsf -- status --url ${relayer.statusUrl}\n`);
       process.stdout.write(`  npm run nsf -- clause register --deployment ${at} --dao HealthDAO --clause clauses/examples/food-toxin --jurisdiction UGA --quorum 2/3\n`);
@@ -252,6 +281,7 @@ export async function runDev(options: DevOptions): Promise<void> {
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    await explorer?.close().catch(() => undefined);
     await relayer?.stop().catch(() => undefined);
     await Promise.all(executors.map((e) => e.close().catch(() => undefined)));
     if (arlocalMiner) clearInterval(arlocalMiner);
@@ -298,6 +328,7 @@ async function summarize(p: {
   anchored: { jobId: Hex; batchSeq: bigint; resultSeq: bigint }[];
   triggers: Record<string, { type: "sensor" | "dao"; tx: Hex; detail: string }>;
   labels: Record<string, string>;
+  explorer: DevSummary["explorer"];
   daoRequest: { proposalId: string; executeTx: Hex };
   payout: DevSummary["payout"];
   started: number;
@@ -365,6 +396,7 @@ async function summarize(p: {
     relayer: { statusUrl: relayer.statusUrl ?? null, configFile: p.configFile, logFile: p.logFile, coSigners: status.aggregator?.coSigners ?? [], submitter: status.aggregator?.submitter ?? ("0x" as Address) },
     jobs,
     batches,
+    explorer: p.explorer,
     payout: p.payout,
     arweave: p.arweave,
     elapsedSeconds: (Date.now() - p.started) / 1000,

@@ -55,6 +55,8 @@ describe("nsf dev (the README's main command), run as its own process", function
     expect(summary.payout.paid).to.equal((1_200n * 50_000_000n).toString());
     expect(summary.payout.secondClaim).to.equal("ParametricPayoutAlreadyPaid");
     expect(run.stdout()).to.include("[12/12] Done");
+    expect(summary.explorer.url).to.match(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(run.stdout()).to.include(`explorer ${summary.explorer.url}`);
     expect(run.stdout()).to.include("refused (ParametricPayoutAlreadyPaid)");
 
     const pid = hardhatPidOf(run.stdout());
@@ -62,6 +64,28 @@ describe("nsf dev (the README's main command), run as its own process", function
     expect(isAlive(arlocalPidOf(run.stdout())), "arlocal still running").to.equal(false);
     const port = new URL(summary.chain.rpcUrl).port;
     expect(existsSync(path.join(ROOT, "ignition", "deployments", `nsf-dev-${port}`)), "the run's Ignition journal is removed").to.equal(false);
+  });
+
+  it("--keep-running: the explorer it prints serves its executions, each verified valid by the verification core", async () => {
+    const out = mkdtempSync(path.join(tmpdir(), "nsf-dev-explorer-"));
+    const run = spawnNsf(["dev", "--out", out, "--executors", "5", "--block-time-ms", "500", "--batch-window-ms", "500", "--timeout", "120", "--keep-running"]);
+    try {
+      await run.waitFor("Ctrl-C stops everything", 240_000);
+      const summary = JSON.parse(readFileSync(path.join(out, "summary.json"), "utf8")) as DevSummary;
+      const page = await fetch(summary.explorer.url);
+      expect(await page.text()).to.include('<div id="root">');
+      const overview = (await (await fetch(new URL("/api/overview", summary.explorer.url))).json()) as { executions: { jobId: string }[] };
+      expect(overview.executions.map((e) => e.jobId).sort()).to.deep.equal(summary.jobs.map((j) => j.jobId).sort());
+      for (const job of summary.jobs) {
+        const view = (await (await fetch(new URL(`/api/executions/${job.jobId}`, summary.explorer.url))).json()) as { report: { verdict: string; failed?: unknown } };
+        expect(view.report.verdict, `${job.label}: ${JSON.stringify(view.report.failed)}`).to.equal("valid");
+      }
+    } finally {
+      run.child.kill("SIGINT");
+      // After the summary, Ctrl-C ends a --keep-running network normally (exit 0); 130 is for an interrupted run.
+      const { code } = await run.exited;
+      expect(code).to.equal(0);
+    }
   });
 
   it("Ctrl-C (SIGINT) in the middle stops the relayer, the executor nodes and the hardhat node, and exits with 130", async () => {

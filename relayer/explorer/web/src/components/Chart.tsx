@@ -1,0 +1,73 @@
+import { useEffect, useRef } from "react";
+import uPlot from "uplot";
+import "uplot/dist/uPlot.min.css";
+
+export type Series = { label: string; values: (number | null)[]; color: string; bars?: boolean };
+
+/**
+ * A uPlot chart (canvas) with its numbers beside it in a table for keyboard and screen-reader users: a canvas alone
+ * says nothing to them.
+ */
+export function Chart({ title, x, series, xIsTime = true, yLabel }: { title: string; x: number[]; series: Series[]; xIsTime?: boolean; yLabel: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!ref.current || x.length === 0) return;
+    const width = Math.max(280, Math.min(720, ref.current.clientWidth || 640));
+    const plot = new uPlot(
+      {
+        width,
+        height: 220,
+        // One point (or all at one time) would make uPlot span years around it: pad to a readable window instead.
+        scales: { x: { time: xIsTime, range: (_u, min, max) => (max - min < 60 ? [min - (xIsTime ? 1800 : 1), max + (xIsTime ? 1800 : 1)] : [min, max]) } },
+        axes: [{ stroke: "#1a1a1a", grid: { stroke: "#d0d0d0" } }, { stroke: "#1a1a1a", grid: { stroke: "#d0d0d0" }, label: yLabel }],
+        series: [
+          {},
+          ...series.map((s) => ({
+            label: s.label,
+            stroke: s.color,
+            width: 2,
+            fill: s.bars ? `${s.color}55` : undefined,
+            paths: s.bars ? uPlot.paths.bars!({ size: [0.6, 40] }) : undefined,
+            points: { show: x.length < 40 },
+          })),
+        ],
+      },
+      [x, ...series.map((s) => s.values)] as uPlot.AlignedData,
+      ref.current,
+    );
+    return () => plot.destroy();
+  }, [x, series, xIsTime, yLabel]);
+  return (
+    <figure className="chart">
+      <figcaption>{title}</figcaption>
+      {x.length === 0 ? <p className="muted">No data yet.</p> : <div ref={ref} role="img" aria-label={`${title}: ${x.length} points; the table below lists them`} />}
+      {x.length > 0 && (
+        <details>
+          <summary>Data table</summary>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{xIsTime ? "time (UTC)" : "x"}</th>
+                {series.map((s) => (
+                  <th scope="col" key={s.label}>
+                    {s.label}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {x.map((xv, i) => (
+                <tr key={i}>
+                  <td>{xIsTime ? new Date(xv * 1000).toISOString().replace(".000Z", "Z") : xv}</td>
+                  {series.map((s) => (
+                    <td key={s.label}>{s.values[i] ?? "—"}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      )}
+    </figure>
+  );
+}

@@ -1,0 +1,140 @@
+import { useMemo } from "react";
+import type { OverviewView } from "../../../server/ExplorerApi.js";
+import { Chart } from "../components/Chart.js";
+import { ChainLink, Load, short, time, Title } from "../components/common.js";
+import { href } from "../router.js";
+import { useApi } from "../useApi.js";
+
+const TRIGGERS = ["DAO", "sensor", "simulation"];
+
+export function OverviewPage() {
+  const loaded = useApi<OverviewView>("/api/overview");
+  return <Load loaded={loaded}>{(o) => <Overview o={o} />}</Load>;
+}
+
+function Relayer({ relayer }: { relayer: OverviewView["relayer"] }) {
+  const x = useMemo(() => (relayer.configured && relayer.ok ? relayer.agreementLatency.map((b) => b.le) : []), [relayer]);
+  const series = useMemo(
+    () => (relayer.configured && relayer.ok ? [{ label: "agreements at or under (cumulative)", values: relayer.agreementLatency.map((b) => b.count), color: "#0b5cad", bars: true }] : []),
+    [relayer],
+  );
+  if (!relayer.configured) return <p className="muted">No relayer metrics endpoint configured (--metrics-url); the chain data on this page needs none.</p>;
+  if (!relayer.ok) return <p role="alert" className="bad">Relayer metrics unavailable: {relayer.error}</p>;
+  return (
+    <>
+      <dl className="facts">
+        <dt>Queue (jobs by state)</dt>
+        <dd>{Object.entries(relayer.jobsByState).map(([s, n]) => `${s} ${n}`).join(" · ") || "empty"}</dd>
+        <dt>Agreed, waiting for a batch</dt>
+        <dd>{relayer.pendingResults}</dd>
+        <dt>Batches by state</dt>
+        <dd>{Object.entries(relayer.batchesByState).map(([s, n]) => `${s} ${n}`).join(" · ") || "none"}</dd>
+      </dl>
+      <Chart title="Dispatch → agreement latency (histogram buckets, seconds)" x={x} series={series} xIsTime={false} yLabel="jobs" />
+    </>
+  );
+}
+
+function Overview({ o }: { o: OverviewView }) {
+  const x = useMemo(() => o.throughput.map((p) => p.t), [o]);
+  const series = useMemo(() => [{ label: "results anchored", values: o.throughput.map((p) => p.results), color: "#1b6e20", bars: true }], [o]);
+  return (
+    <>
+      <Title sub={`block ${o.latestBlock} · chain time ${time(o.chainTime)}`}>Network overview</Title>
+      <div className="grid">
+        <section aria-labelledby="ex-title">
+          <h2 id="ex-title">Recent executions</h2>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">execution</th>
+                <th scope="col">trigger</th>
+                <th scope="col">tenant</th>
+                <th scope="col">requested</th>
+              </tr>
+            </thead>
+            <tbody>
+              {o.executions.map((e) => (
+                <tr key={e.jobId}>
+                  <td>
+                    <a href={href.execution(e.jobId)} data-testid="execution-link">
+                      {short(e.jobId)}
+                    </a>
+                  </td>
+                  <td>{TRIGGERS[e.triggerType] ?? e.triggerType}</td>
+                  <td>
+                    <a href={href.tenant(e.tenantId)}>{e.jurisdiction}</a>
+                  </td>
+                  <td>{time(e.timestamp)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {o.executions.length === 0 && <p className="muted">No JobRequested yet.</p>}
+        </section>
+        <section aria-labelledby="b-title">
+          <h2 id="b-title">Anchored batches</h2>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">batch</th>
+                <th scope="col">results to</th>
+                <th scope="col">anchor tx</th>
+                <th scope="col">Arweave</th>
+              </tr>
+            </thead>
+            <tbody>
+              {o.batches.map((b) => (
+                <tr key={b.txHash}>
+                  <td>{b.batchSeq}</td>
+                  <td>#{b.lastSeq}</td>
+                  <td>
+                    <ChainLink kind="tx" value={b.txHash} />
+                  </td>
+                  <td>{b.arweaveTxId ? <code>{short(b.arweaveTxId, 6)}</code> : <span className="muted">by tags</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      </div>
+      <Chart title="Throughput: results anchored per minute (chain time)" x={x} series={series} yLabel="results" />
+      <section aria-labelledby="r-title">
+        <h2 id="r-title">Relayer</h2>
+        <Relayer relayer={o.relayer} />
+      </section>
+      <div className="grid">
+        <section aria-labelledby="c-title">
+          <h2 id="c-title">Clauses</h2>
+          <ul className="compact">
+            {o.clauses.map((c) => (
+              <li key={c.clauseId}>
+                <a href={href.clause(c.clauseId)}>{c.id}</a>
+              </li>
+            ))}
+          </ul>
+        </section>
+        <section aria-labelledby="n-title">
+          <h2 id="n-title">Nodes</h2>
+          <ul className="compact">
+            {o.nodes.map((n) => (
+              <li key={n.enclaveKey}>
+                <a href={href.node(n.enclaveKey)}>{short(n.enclaveKey)}</a> · {n.jurisdiction}
+              </li>
+            ))}
+          </ul>
+        </section>
+        <section aria-labelledby="t-title">
+          <h2 id="t-title">Tenants</h2>
+          <ul className="compact">
+            {o.tenants.map((t) => (
+              <li key={t.tenantId}>
+                <a href={href.tenant(t.tenantId)}>{short(t.tenantId)}</a> · {t.jurisdiction}
+              </li>
+            ))}
+          </ul>
+        </section>
+      </div>
+    </>
+  );
+}
