@@ -387,11 +387,13 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
           );
           // CAC validation time (ADR 0014): the node rules again, against the CACs already counted for this job.
           const counted = store.validSigners(job.jobId).map((c) => getAddress(c.signer)).filter((s) => s !== node);
+          // NodeRegistry's facts now, not at dispatch: a node that lost its standing since does not count.
+          const current = (await reader.getNode(node)) ?? facts;
           const cacVerdict = evaluatePolicy({
             stage: "cac",
             policy,
             job: policyJobOf(job, clause),
-            node: facts,
+            node: current,
             peers: counted.flatMap((s) => (latestFacts.has(s) ? [latestFacts.get(s)!] : [])),
             occupancy: ledger.onNode(node, (now > policy.windowSeconds ? now - policy.windowSeconds : 0n)),
           });
