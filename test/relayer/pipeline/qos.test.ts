@@ -57,7 +57,7 @@ describe("relayer/pipeline QoS: priority queues, reserved capacity, quotas", () 
     await h.settle();
     for (const id of jobs) expect(h.store.getJob(id)!.state).to.equal(JobState.Agreed);
     const holds = h.store.auditLog(TENANT).filter((e) => e.entry.event === "qos.denied");
-    expect(holds.map((e) => e.entry.job_id).sort()).to.deep.equal([jobs[1], jobs[2]].map((j) => j.toLowerCase()).sort());
+    expect(holds.map((e) => e.entry.job_id).sort()).to.deep.equal([jobs[1]!, jobs[2]!].map((j) => j.toLowerCase()).sort());
     expect(holds[0]!.entry.code).to.equal("NSF_QOS_QUOTA_DENIED");
     expect(holds[0]!.entry.detail!.reason).to.equal("jurisdictional quota: 1 of 1 jobs in flight for this jurisdiction");
   });
