@@ -20,6 +20,8 @@ import { EMPTY_POLICY, type ResolvedPolicy } from "../core/policy/policyConfig.j
 import { planAdmissions, type RunningJob } from "../core/qos/planAdmissions.js";
 import { DEFAULT_QOS, type ResolvedQos } from "../core/qos/qosConfig.js";
 import { createOccupancyLedger, type OccupancyLedger } from "./createOccupancyLedger.js";
+import { workloadFaultOf } from "../core/isolation/workloadFault.js";
+import type { FaultReporter } from "./FaultReporter.js";
 import type { ClauseFacts, NodeFacts } from "../core/scheduling/types.js";
 import { buildJobRequest } from "../executor/client/buildJobRequest.js";
 import type { TenantPayloadKey } from "../executor/enclave/EnclaveRuntime.js";
@@ -65,6 +67,8 @@ export type DispatcherParameters = {
   qos?: ResolvedQos;
   /** Recent placements per node (co-location rules); default: rebuilt from the store's attempts. */
   occupancy?: OccupancyLedger;
+  /** Where workload faults agreed by k nodes go (on-chain suspension); none: the job still fails, nothing is reported. */
+  faults?: FaultReporter;
   runtime?: {
     sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
     random?: () => number;
@@ -102,6 +106,8 @@ type JobContext = {
   verified: Map<Address, VerifiedCac>;
   firstDispatchMs: number | undefined;
   wake: (() => void) | undefined;
+  /** Workload-fault refusals (sandbox trap, step limit, …) by the node's code: which nodes reported each. */
+  faults: Map<string, Set<Address>>;
 };
 
 const REPLY_ERRORS: ReadonlySet<RelayerErrorKind> = new Set([
@@ -201,7 +207,7 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
   function contextOf(jobId: Hex): JobContext {
     let ctx = contexts.get(jobId);
     if (!ctx) {
-      ctx = { inflight: new Map(), excluded: new Set(), retries: new Map(), notBefore: new Map(), verified: new Map(), firstDispatchMs: undefined, wake: undefined };
+      ctx = { inflight: new Map(), excluded: new Set(), retries: new Map(), notBefore: new Map(), verified: new Map(), firstDispatchMs: undefined, wake: undefined, faults: new Map() };
       // Rebuild what matters from the store (a restart, or a job dispatched before this process).
       for (const a of store.attemptsOf(jobId)) {
         const node = getAddress(a.node);
@@ -470,6 +476,8 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
           if (store.closeAttempt(job.jobId, token.attempt, AttemptStatus.Failed, { code: error.code, detail: error.details ?? error.shortMessage })) {
             noteFailure(ctx, node, error);
             metrics.attempts.inc({ outcome: "failed", node });
+            const fault = workloadFaultOf(error);
+            if (fault) ctx.faults.set(fault, (ctx.faults.get(fault) ?? new Set()).add(node));
           }
           log.warn({ code: error.code, details: error.details, retryable: error.retryable }, replyError ? "node reply rejected; not counted" : "attempt failed");
         } finally {
@@ -598,6 +606,23 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
       }
       if (now > job.deadline) {
         finish(job, "expire", new RelayerError("JOB_EXPIRED").code, `deadline ${job.deadline} passed (chain time ${now}) before agreement`, now);
+        break;
+      }
+      // Fault isolation (ADR 0014): when k nodes report the same workload fault, the workload itself failed. The job
+      // fails at once — no further node is tried — and the tenant × clause is reported for on-chain suspension.
+      const k0 = requiredSigners(policy, clause);
+      const agreedFault = [...ctx.faults].find(([, nodes]) => nodes.size >= k0);
+      if (agreedFault) {
+        const [code, nodes] = agreedFault;
+        const reason = `workload fault ${code} reported by ${nodes.size} node(s); not retried until the tenant's governance re-authorises the workload`;
+        finish(job, "fail", new RelayerError("WORKLOAD_FAULT").code, reason, now, { fault: code, nodes: [...nodes] });
+        if (parameters.faults) {
+          const log = logger.child({ tenant: job.tenantId, job: job.jobId });
+          await parameters.faults.reportWorkloadFault({ jobId: job.jobId, tenantId: job.tenantId, clauseId: job.clauseId, code }).then(
+            () => log.warn({ alert: "workload-fault", fault: code }, "workload fault reported for suspension"),
+            (error: unknown) => log.error({ alert: "workload-fault", fault: code, err: error }, "workload fault could not be reported on-chain"),
+          );
+        }
         break;
       }
       const valid: CountedCac[] = store.validSigners(jobId).map((c) => ({ signer: getAddress(c.signer), outputHash: c.outputHash }));

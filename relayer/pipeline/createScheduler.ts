@@ -78,8 +78,8 @@ export function createScheduler(parameters: SchedulerParameters): Scheduler {
 
   async function schedule(job: JobRecord, chainTime: bigint): Promise<keyof Omit<SchedulerStep, "examined">> {
     const log = logger.child({ tenant: job.tenantId, job: job.jobId });
-    const [clause, isTenant] = await Promise.all([reader.getClause(job.clauseId), reader.isTenant(job.dao, job.jurisdiction)]);
-    const verdict = checkGovernance({ job, clause, isTenant, chainTime });
+    const [clause, isTenant, workloadSuspended] = await Promise.all([reader.getClause(job.clauseId), reader.isTenant(job.dao, job.jurisdiction), reader.isWorkloadSuspended(job.tenantId, job.clauseId)]);
+    const verdict = checkGovernance({ job, clause, isTenant, chainTime, workloadSuspended });
     if (!verdict.ok) {
       const code = new RelayerError(verdict.kind).code;
       const event = verdict.kind === "GOV_DEADLINE_PASSED" ? ({ type: "expire", reason: verdict.reason } as const) : ({ type: "reject", code, reason: verdict.reason } as const);

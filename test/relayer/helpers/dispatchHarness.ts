@@ -24,6 +24,7 @@ import { exampleDir } from "../../clauses/exampleClause.js";
 import type { RiskForecast } from "../../../relayer/core/policy/evaluatePolicy.js";
 import type { ResolvedPolicy } from "../../../relayer/core/policy/policyConfig.js";
 import type { ResolvedQos } from "../../../relayer/core/qos/qosConfig.js";
+import type { FaultReporter } from "../../../relayer/pipeline/FaultReporter.js";
 
 export const DAO = getAddress("0x00000000000000000000000000000000000da0a0");
 export const FEED = getAddress("0x00000000000000000000000000000000000feed0");
@@ -39,7 +40,9 @@ export type Behavior =
   | "down"
   | "refuse"
   | "dishonest"
-  | "hang";
+  | "hang"
+  /** Refuses as a node whose sandbox trapped on the clause (a workload fault). */
+  | "trap";
 
 export type Harness = {
   common: Common;
@@ -77,6 +80,7 @@ export async function createDispatchHarness(options: {
   qos?: ResolvedQos;
   policy?: ResolvedPolicy;
   forecasts?: () => readonly RiskForecast[];
+  faults?: FaultReporter;
 } = {}): Promise<Harness> {
   const common = options.common ?? createCommon({ logLevel: "silent" });
   const schedulerKey = privateKeyToAccount(generatePrivateKey());
@@ -130,6 +134,8 @@ export async function createDispatchHarness(options: {
           throw new RelayerError("NODE_REFUSED", "NSF_CLAUSE_NOT_ACTIVE: (test)");
         case "malformed":
           return "<html>502 Bad Gateway</html>";
+        case "trap":
+          throw new RelayerError("NODE_REFUSED", "NSF_CLAUSE_TRAPPED: wasm unreachable executed (test)");
         case "hang":
           return new Promise((_, reject) => signal.addEventListener("abort", () => reject(new RelayerError("NODE_TIMEOUT", "aborted")), { once: true }));
         default:
@@ -205,6 +211,7 @@ export async function createDispatchHarness(options: {
     runtime: { random: () => 0.5 },
     ...(options.qos ? { qos: options.qos } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.faults ? { faults: options.faults } : {}),
   });
 
   let block = 100n;
