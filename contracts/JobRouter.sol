@@ -29,6 +29,7 @@ contract JobRouter is IJobRouter, AutomationCompatibleInterface, AccessManaged {
     uint8 private constant NOT_TENANT = 7;
     uint8 private constant QUOTA_USED = 8;
     uint8 private constant WINDOW_TOO_LONG = 9;
+    uint8 private constant SUSPENDED = 10;
 
     IClauseRegistry public immutable clauses;
     IJurisdictionRegistry public immutable jurisdictions;
@@ -37,6 +38,7 @@ contract JobRouter is IJobRouter, AutomationCompatibleInterface, AccessManaged {
     uint64 private _maxJobWindowSeconds;
     mapping(bytes32 jobId => Job) private _jobs;
     mapping(bytes32 tenantId => TenantUsage) private _usage;
+    mapping(bytes32 tenantId => mapping(bytes32 clauseId => bool)) private _suspended;
     SensorTrigger[] private _sensorTriggers;
     SimulationTrigger[] private _simulationTriggers;
 
@@ -198,6 +200,35 @@ contract JobRouter is IJobRouter, AutomationCompatibleInterface, AccessManaged {
         }
         job.status = JobStatus.Expired;
         emit JobExpired(jobId, job.tenantId, msg.sender);
+        _refund(jobId, job);
+    }
+
+    /// @inheritdoc IJobRouter
+    function reportFailure(JobId jobId, bytes32 reasonCode, bool suspend) external restricted {
+        Job storage job = _jobs[JobId.unwrap(jobId)];
+        if (job.status == JobStatus.None) revert JobRouterUnknownJob(jobId);
+        if (job.status != JobStatus.Requested) revert JobRouterNotFailable(jobId, job.status);
+        job.status = JobStatus.Failed;
+        emit JobFailed(jobId, job.tenantId, reasonCode);
+        _refund(jobId, job);
+        if (suspend) {
+            _suspended[TenantId.unwrap(job.tenantId)][ClauseId.unwrap(job.clauseId)] = true;
+            emit WorkloadSuspended(job.tenantId, job.clauseId, jobId);
+        }
+    }
+
+    /// @inheritdoc IJobRouter
+    function reauthoriseWorkload(ClauseId clauseId, bytes3 jurisdiction) external {
+        _requireClauseOwner(clauseId);
+        // The tenant is derived from the caller, so a DAO can only ever re-authorise its own workload.
+        bytes32 tenantId = ExecutionHashing.tenantId(msg.sender, jurisdiction);
+        delete _suspended[tenantId][ClauseId.unwrap(clauseId)];
+        emit WorkloadReauthorised(TenantId.wrap(tenantId), clauseId, msg.sender);
+    }
+
+    /// @inheritdoc IJobRouter
+    function isWorkloadSuspended(TenantId tenantId, ClauseId clauseId) external view returns (bool) {
+        return _suspended[TenantId.unwrap(tenantId)][ClauseId.unwrap(clauseId)];
     }
 
     /// @inheritdoc IJobRouter
@@ -272,6 +303,7 @@ contract JobRouter is IJobRouter, AutomationCompatibleInterface, AccessManaged {
         if (_jobs[jobId].status != JobStatus.None) revert JobRouterExecutionIdUsed(JobId.wrap(jobId));
 
         bytes32 tenantId = ExecutionHashing.tenantId(dao, jurisdiction);
+        if (_suspended[tenantId][ClauseId.unwrap(clauseId)]) revert JobRouterWorkloadSuspended(TenantId.wrap(tenantId), clauseId);
         uint64 epoch = _consumeQuota(tenantId);
         _jobs[jobId] = Job({
             clauseId: clauseId,
@@ -306,6 +338,18 @@ contract JobRouter is IJobRouter, AutomationCompatibleInterface, AccessManaged {
         u.epoch = epoch;
     }
 
+    /// @dev A token comes back only in the epoch it was taken from: a later epoch has a fresh budget already, and
+    /// refunding into it would let expired jobs of past epochs mint budget.
+    function _refund(JobId jobId, Job storage job) private {
+        TenantUsage storage u = _usage[TenantId.unwrap(job.tenantId)];
+        if (u.epoch != job.epoch || job.epoch != _currentEpoch() || u.used == 0) return;
+        // unchecked: used > 0 was checked just above.
+        unchecked {
+            u.used -= 1;
+        }
+        emit BandwidthRefunded(job.tenantId, jobId, job.epoch);
+    }
+
     function _sensorCondition(SensorTrigger storage t)
         private
         view
@@ -328,7 +372,9 @@ contract JobRouter is IJobRouter, AutomationCompatibleInterface, AccessManaged {
         }
         // What _createJob would refuse: an upkeep must never be reported needed when perform would revert.
         if (!jurisdictions.isTenant(t.dao, t.jurisdiction)) return (NOT_TENANT, roundId, answer, updatedAt);
-        TenantUsage storage u = _usage[ExecutionHashing.tenantId(t.dao, t.jurisdiction)];
+        bytes32 tenantId = ExecutionHashing.tenantId(t.dao, t.jurisdiction);
+        if (_suspended[tenantId][ClauseId.unwrap(t.clauseId)]) return (SUSPENDED, roundId, answer, updatedAt);
+        TenantUsage storage u = _usage[tenantId];
         if ((u.epoch == _currentEpoch() ? u.used : 0) >= u.quota) return (QUOTA_USED, roundId, answer, updatedAt);
         if (t.jobWindowSeconds > _maxJobWindowSeconds) return (WINDOW_TOO_LONG, roundId, answer, updatedAt);
         return (FIRES, roundId, answer, updatedAt);

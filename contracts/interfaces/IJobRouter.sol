@@ -76,6 +76,10 @@ interface IJobRouter {
     error JobRouterInvalidParameter(uint256 value);
     /// @notice The address given is the zero address.
     error JobRouterZeroAddress();
+    /// @notice The tenant's workload of this clause failed and is suspended until the tenant's DAO re-authorises it.
+    error JobRouterWorkloadSuspended(TenantId tenantId, ClauseId clauseId);
+    /// @notice Only a job still requested (not expired, not already failed) can be reported failed.
+    error JobRouterNotFailable(JobId jobId, JobStatus status);
 
     /// @notice A job was created; the relayer's starting point (DESIGN.md §3.1).
     event JobRequested(
@@ -104,6 +108,15 @@ interface IJobRouter {
     event SimulationTriggerSet(uint256 indexed triggerId, ClauseId indexed clauseId, address indexed simulator, bool active);
     /// @notice Network governance set a tenant's quota.
     event TenantQuotaSet(TenantId indexed tenantId, uint32 jobsPerEpoch);
+    /// @notice A bandwidth token (one job of the tenant's epoch budget) came back: its job expired or failed in the
+    /// epoch it was consumed in.
+    event BandwidthRefunded(TenantId indexed tenantId, JobId indexed jobId, uint64 epoch);
+    /// @notice A relayer holding the failure-reporter role reported the job's workload failed (`reasonCode`: its error code hash).
+    event JobFailed(JobId indexed jobId, TenantId indexed tenantId, bytes32 reasonCode);
+    /// @notice The tenant's workload of this clause is suspended: no job until the tenant's DAO re-authorises it.
+    event WorkloadSuspended(TenantId indexed tenantId, ClauseId indexed clauseId, JobId jobId);
+    /// @notice The tenant's DAO re-authorised its suspended workload.
+    event WorkloadReauthorised(TenantId indexed tenantId, ClauseId indexed clauseId, address by);
     /// @notice Network governance changed the epoch length or the longest job window.
     event RouterParametersSet(uint64 epochSeconds, uint64 maxJobWindowSeconds);
 
@@ -145,8 +158,20 @@ interface IJobRouter {
     /// @notice Permissionless after the deadline: the job's dispatch window is over.
     function expire(JobId jobId) external;
 
-    /// @notice Network governance: a tenant's jobs per epoch (0 = none).
+    /// @notice Network governance: a tenant's bandwidth budget, in jobs per epoch (0 = none). Each job consumes one
+    /// token when created; an expired or failed job refunds it within the same epoch.
     function setTenantQuota(TenantId tenantId, uint32 jobsPerEpoch) external;
+
+    /// @notice Restricted (the failure-reporter role network governance grants a relayer): the job's workload failed
+    /// in its sandbox. Refunds the job's token (same epoch) and, with `suspend`, suspends the tenant × clause
+    /// workload until its DAO re-authorises it (DESIGN.md §7, fault isolation).
+    function reportFailure(JobId jobId, bytes32 reasonCode, bool suspend) external;
+
+    /// @notice Caller: the clause owner's timelock, re-authorising its own workload in `jurisdiction` after a failure.
+    function reauthoriseWorkload(ClauseId clauseId, bytes3 jurisdiction) external;
+
+    /// @notice True while the tenant's workload of the clause is suspended (jobs for it revert).
+    function isWorkloadSuspended(TenantId tenantId, ClauseId clauseId) external view returns (bool);
 
     function getJob(JobId jobId) external view returns (Job memory);
 
@@ -157,7 +182,7 @@ interface IJobRouter {
     /// @notice Why a sensor trigger would not fire now: 0 fires; 1 inactive; 2 threshold not crossed;
     /// 3 stale or invalid round; 4 round already used; 5 cooling down; 6 clause not executable;
     /// 7 the DAO is no longer a tenant there; 8 the tenant's quota is used up this epoch;
-    /// 9 the trigger's job window exceeds the router's current maximum.
+    /// 9 the trigger's job window exceeds the router's current maximum; 10 the tenant's workload is suspended.
     function sensorConditionReason(uint256 triggerId) external view returns (uint8 reason);
 
     /// @return quota Jobs per epoch. @return used Jobs created this epoch. @return epoch The current epoch.

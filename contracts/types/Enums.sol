@@ -49,5 +49,6 @@ enum NodeStatus {
 enum JobStatus {
     None,
     Requested,
-    Expired
+    Expired,
+    Failed
 }

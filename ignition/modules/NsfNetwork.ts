@@ -1,5 +1,5 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import { DISPUTE_SELECTORS, Roles } from "./roles.js";
+import { DISPUTE_SELECTORS, FAULT_REPORTER_SELECTORS, Roles } from "./roles.js";
 
 /**
  * The network's contracts and their wiring. The deployer starts as the access manager's admin so the
@@ -25,6 +25,8 @@ export default buildModule("NsfNetwork", (m) => {
     id: "DisputeRoleOnClauses",
   });
   m.call(accessManager, "grantRole", [Roles.Dispute, disputeResolver, 0], { id: "GrantDisputeRole" });
+  // Who may report workload faults is network governance's decision: the role has a target but no holder yet.
+  m.call(accessManager, "setTargetFunctionRole", [jobRouter, [...FAULT_REPORTER_SELECTORS.jobRouter], Roles.FaultReporter], { id: "FaultReporterRoleOnRouter" });
 
   return { accessManager, jurisdictionRegistry, clauseRegistry, nodeRegistry, jobRouter, rollupAnchor, disputeResolver };
 });

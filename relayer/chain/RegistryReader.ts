@@ -21,6 +21,8 @@ export interface RegistryReader {
   isScheduler(address: Address): Promise<boolean>;
   /** JurisdictionRegistry.isTenant(dao, bytes3). */
   isTenant(dao: Address, jurisdiction: Hex): Promise<boolean>;
+  /** JobRouter.isWorkloadSuspended: the tenant's workload of the clause failed and awaits its DAO's re-authorisation. */
+  isWorkloadSuspended(tenantId: Hex, clauseId: Hex): Promise<boolean>;
   /** JobRouter.sensorTrigger(triggerId).maxStalenessSeconds. */
   sensorMaxStaleness(triggerId: bigint): Promise<bigint>;
   /** AggregatorV3Interface.getRoundData(roundId) of `feed`. */

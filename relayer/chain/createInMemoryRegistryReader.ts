@@ -14,6 +14,7 @@ export type InMemoryRegistryReader = RegistryReader & {
   setScheduler(address: Address, allowed: boolean): void;
   setSensorTrigger(triggerId: bigint, maxStalenessSeconds: bigint): void;
   setRound(feed: Address, round: FeedRound): void;
+  setWorkloadSuspended(tenantId: Hex, clauseId: Hex, suspended: boolean): void;
 };
 
 /** The in-memory fake behind `RegistryReader`, for unit tests and the pipeline benchmark. */
@@ -27,7 +28,10 @@ export function createInMemoryRegistryReader(initial: { chainTime?: bigint } = {
   const schedulers = new Set<string>();
   const triggers = new Map<bigint, bigint>();
   const rounds = new Map<string, FeedRound>();
+  const suspended = new Set<string>();
   return {
+    isWorkloadSuspended: async (tenantId, clauseId) => suspended.has(`${tenantId.toLowerCase()}:${clauseId.toLowerCase()}`),
+    setWorkloadSuspended: (tenantId, clauseId, on) => void (on ? suspended.add(`${tenantId.toLowerCase()}:${clauseId.toLowerCase()}`) : suspended.delete(`${tenantId.toLowerCase()}:${clauseId.toLowerCase()}`)),
     chainTime: async () => chainTime,
     getClause: async (clauseId) => clauses.get(clauseId.toLowerCase()),
     getNode: async (key) => nodes.get(getAddress(key)),

@@ -129,6 +129,10 @@ export function createRegistryReader(parameters: RegistryReaderParameters): Regi
       cached(`tenant:${getAddress(dao)}:${j.toLowerCase()}`, () =>
         call("JurisdictionRegistry.isTenant", () => client.readContract({ address: contracts.jurisdictionRegistry, abi: jurisdictionRegistryAbi, functionName: "isTenant", args: [dao, j] })),
       ),
+    isWorkloadSuspended: (tenantId, clauseId) =>
+      cached(`suspended:${tenantId.toLowerCase()}:${clauseId.toLowerCase()}`, () =>
+        call("JobRouter.isWorkloadSuspended", () => client.readContract({ address: contracts.jobRouter, abi: jobRouterAbi, functionName: "isWorkloadSuspended", args: [tenantId, clauseId] })),
+      ),
     sensorMaxStaleness: (triggerId) =>
       cached(`trigger:${triggerId}`, async () => {
         const t = await call("JobRouter.sensorTrigger", () => client.readContract({ address: contracts.jobRouter, abi: jobRouterAbi, functionName: "sensorTrigger", args: [triggerId] }));

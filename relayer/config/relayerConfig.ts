@@ -5,6 +5,8 @@ import { RelayerError } from "../core/errors/RelayerError.js";
 import { clauseIdOf } from "../core/formats/clauseRef.js";
 import { tenantIdOf } from "../core/formats/ids.js";
 import { SensorBindingSchema, type SensorBinding } from "../core/scheduling/inputBundle.js";
+import { PolicyConfigSchema, resolvePolicyConfig, type ResolvedPolicy } from "../core/policy/policyConfig.js";
+import { QosConfigSchema, resolveQosConfig, type ResolvedQos } from "../core/qos/qosConfig.js";
 
 /**
  * `nsf relayer` configuration (part A: watch → schedule → dispatch → collect): one zod schema, validated, then
@@ -65,7 +67,11 @@ export const RelayerConfigSchema = z.strictObject({
     })
     .default({ keyEnv: "NSF_SCHEDULER_KEY" }),
   /** Executor nodes this relayer dispatches to; each is checked against NodeRegistry on every selection. */
-  nodes: z.array(z.strictObject({ url: z.string().url(), enclaveKey: address })).min(1),
+  nodes: z.array(z.strictObject({ url: z.string().url(), enclaveKey: address, tier: z.enum(["primary", "secondary"]).default("primary") })).min(1),
+  /** The governance policy file's content (`nsf.policy/1`, docs/FORMATS.md §16); absent: only on-chain rules apply. */
+  policy: PolicyConfigSchema.optional(),
+  /** Priority order, reserved dispatch slots, jurisdictional quotas, overflow threshold (ADR 0014). */
+  qos: QosConfigSchema.default({ order: ["disaster", "finance", "planning"], reservedSlots: { disaster: 0, finance: 0, planning: 0 }, jurisdictionQuotas: {}, maxOpenPerNode: 0 }),
   dispatch: z
     .strictObject({
       /** Per attempt: a node that has not answered by then is timed out and replaced (a late reply is recorded, not counted). */
@@ -205,7 +211,9 @@ export type RelayerConfig = Readonly<{
   }>;
   contracts: Readonly<{ jobRouter: Address; nodeRegistry: Address; clauseRegistry: Address; rollupAnchor: Address; jurisdictionRegistry: Address; disputeResolver: Address | undefined }>;
   scheduler: Readonly<{ keyEnv: string; key: Secret<Hex> }>;
-  nodes: readonly Readonly<{ url: string; enclaveKey: Address }>[];
+  nodes: readonly Readonly<{ url: string; enclaveKey: Address; tier: "primary" | "secondary" }>[];
+  policy: ResolvedPolicy;
+  qos: ResolvedQos;
   dispatch: Readonly<{
     timeoutMs: number;
     lateGraceMs: number;
@@ -283,7 +291,9 @@ export function resolveRelayerConfig(input: unknown, env: Readonly<Record<string
     chain: { ...c.chain, chainId: BigInt(c.chain.chainId), startBlock: BigInt(c.chain.startBlock), rpcRetry: { ...c.chain.rpcRetry } },
     contracts: { ...c.contracts, disputeResolver: c.contracts.disputeResolver },
     scheduler: { keyEnv: c.scheduler.keyEnv, key: secret(schedulerKey) },
-    nodes: c.nodes.map((n) => ({ url: n.url, enclaveKey: n.enclaveKey })),
+    nodes: c.nodes.map((n) => ({ url: n.url, enclaveKey: n.enclaveKey, tier: n.tier })),
+    policy: resolvePolicyConfig(c.policy ?? { schema: "nsf.policy/1" }),
+    qos: resolveQosConfig(c.qos, c.dispatch.concurrency),
     dispatch: { ...c.dispatch, lateGraceMs: c.dispatch.lateGraceMs ?? c.dispatch.timeoutMs, retry: { ...c.dispatch.retry } },
     inputs: { directory: c.inputs.directory, waitSeconds: c.inputs.waitSeconds, sensorBindings },
     database: { file: c.database.file },

@@ -1,8 +1,9 @@
 import type { Address, Hex } from "viem";
+import type { NodeTier } from "../core/scheduling/selectNodes.js";
 import type { TenantPayloadKey } from "../executor/enclave/EnclaveRuntime.js";
 
-/** An executor node the relayer dispatches to: its enclave key (the NodeRegistry identity) and where it listens. */
-export type NodeEndpoint = { enclaveKey: Address; url: string };
+/** An executor node the relayer dispatches to: its enclave key (the NodeRegistry identity), where it listens, and whether it takes work first (primary, default) or only overflow (secondary). */
+export type NodeEndpoint = { enclaveKey: Address; url: string; tier?: NodeTier };
 
 /** The `POST /v1/execute` body (docs/FORMATS.md §11.2), as built by `buildJobRequest`. */
 export type JobRequestBody = Awaited<ReturnType<typeof import("../executor/client/buildJobRequest.js").buildJobRequest>>;

@@ -15,6 +15,13 @@ import { isTerminal, JobState } from "../core/jobs/jobStateMachine.js";
 import type { AgreedCac, AgreedResult, ResultSink } from "../core/results/AgreedResult.js";
 import { backoffDelayMs, type BackoffPolicy } from "../core/retry/backoff.js";
 import { eligibleCount, quorumImpossibleMessage, selectNodes, type Selection } from "../core/scheduling/selectNodes.js";
+import { clauseAttributesOf, evaluatePolicy, requiredSigners, type PolicyJob, type PolicyVerdict } from "../core/policy/evaluatePolicy.js";
+import { EMPTY_POLICY, type ResolvedPolicy } from "../core/policy/policyConfig.js";
+import { planAdmissions, type RunningJob } from "../core/qos/planAdmissions.js";
+import { DEFAULT_QOS, type ResolvedQos } from "../core/qos/qosConfig.js";
+import { createOccupancyLedger, type OccupancyLedger } from "./createOccupancyLedger.js";
+import { workloadFaultOf } from "../core/isolation/workloadFault.js";
+import type { FaultReporter } from "./FaultReporter.js";
 import type { ClauseFacts, NodeFacts } from "../core/scheduling/types.js";
 import { buildJobRequest } from "../executor/client/buildJobRequest.js";
 import type { TenantPayloadKey } from "../executor/enclave/EnclaveRuntime.js";
@@ -54,6 +61,14 @@ export type DispatcherParameters = {
   deployments: { chainId: bigint; jobRouter: Address; nodeRegistry: Address; rollupAnchor: Address };
   nodes: readonly NodeEndpoint[];
   config: DispatchConfig;
+  /** The governance policy (ADR 0014), evaluated at node admission and at CAC validation. Default: no configured rules. */
+  policy?: ResolvedPolicy;
+  /** Priority order, reserved slots, jurisdictional quotas, overflow threshold. Default: disaster > finance > planning, nothing reserved. */
+  qos?: ResolvedQos;
+  /** Recent placements per node (co-location rules); default: rebuilt from the store's attempts. */
+  occupancy?: OccupancyLedger;
+  /** Where workload faults agreed by k nodes go (on-chain suspension); none: the job still fails, nothing is reported. */
+  faults?: FaultReporter;
   runtime?: {
     sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
     random?: () => number;
@@ -91,6 +106,8 @@ type JobContext = {
   verified: Map<Address, VerifiedCac>;
   firstDispatchMs: number | undefined;
   wake: (() => void) | undefined;
+  /** Workload-fault refusals (sandbox trap, step limit, …) by the node's code: which nodes reported each. */
+  faults: Map<string, Set<Address>>;
 };
 
 const REPLY_ERRORS: ReadonlySet<RelayerErrorKind> = new Set([
@@ -106,6 +123,7 @@ const REPLY_ERRORS: ReadonlySet<RelayerErrorKind> = new Set([
   "CAC_SIGNER_NOT_ELIGIBLE",
   "CAC_TIMESTAMP_INVALID",
   "CAC_DUPLICATE_SIGNER",
+  "POLICY_DENIED",
 ]);
 
 /**
@@ -130,7 +148,20 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
   const parseCac = keccak ? createCacJsonParser({ keccak }) : cacFromJson;
   const seal = parameters.runtime?.seal ?? tryNativeSealPayload();
   const lateGraceMs = config.lateGraceMs ?? config.timeoutMs;
-  const endpoints = new Map(parameters.nodes.map((n) => [getAddress(n.enclaveKey), { enclaveKey: getAddress(n.enclaveKey), url: n.url }]));
+  const endpoints = new Map(parameters.nodes.map((n) => [getAddress(n.enclaveKey), { enclaveKey: getAddress(n.enclaveKey), url: n.url, tier: n.tier ?? "primary" }]));
+  const policy = parameters.policy ?? EMPTY_POLICY;
+  const qos = parameters.qos ?? DEFAULT_QOS;
+  const ledger =
+    parameters.occupancy ??
+    createOccupancyLedger(
+      store.placementsSince(0n).map((p) => ({ ...p, node: getAddress(p.node), domain: clauseAttributesOf(policy, p.clauseId, p.priority ?? -1).domain })),
+    );
+  /** The latest NodeRegistry facts read for each endpoint (CAC-time policy checks need the counted signers' facts). */
+  const latestFacts = new Map<Address, NodeFacts>();
+  /** Rank and jurisdiction of every job being driven (admission planning). */
+  const driven = new Map<Hex, RunningJob>();
+  /** Jobs whose current quota denial is already in their tenant's audit trace (one entry per waiting spell). */
+  const quotaDenied = new Set<Hex>();
   const router = { chainId: deployments.chainId, address: deployments.jobRouter };
   const anchor = { chainId: deployments.chainId, address: deployments.rollupAnchor };
   const stopController = new AbortController();
@@ -176,7 +207,7 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
   function contextOf(jobId: Hex): JobContext {
     let ctx = contexts.get(jobId);
     if (!ctx) {
-      ctx = { inflight: new Map(), excluded: new Set(), retries: new Map(), notBefore: new Map(), verified: new Map(), firstDispatchMs: undefined, wake: undefined };
+      ctx = { inflight: new Map(), excluded: new Set(), retries: new Map(), notBefore: new Map(), verified: new Map(), firstDispatchMs: undefined, wake: undefined, faults: new Map() };
       // Rebuild what matters from the store (a restart, or a job dispatched before this process).
       for (const a of store.attemptsOf(jobId)) {
         const node = getAddress(a.node);
@@ -192,7 +223,17 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
 
   async function nodeFacts(): Promise<Map<Address, NodeFacts | undefined>> {
     const entries = await Promise.all([...endpoints.keys()].map(async (k) => [k, await reader.getNode(k)] as const));
+    for (const [k, f] of entries) if (f) latestFacts.set(k, f);
     return new Map(entries);
+  }
+
+  function policyJobOf(job: JobRecord, clause: ClauseFacts): PolicyJob {
+    return { tenantId: job.tenantId, jurisdiction: job.jurisdiction, clauseId: job.clauseId, priority: clause.priority, policyFlags: clause.policyFlags };
+  }
+
+  /** A policy denial or deferral is a metric and (for the job's tenant only) a log line; its audit entry goes with the job. */
+  function notePolicy(job: JobRecord, verdict: PolicyVerdict): void {
+    if (verdict.decisive) metrics.policyDenials.inc({ rule: verdict.decisive.rule, stage: verdict.stage, tenant: job.tenantId });
   }
 
   async function allowlists(facts: Iterable<NodeFacts | undefined>) {
@@ -350,6 +391,22 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
             recover,
             parseCac,
           );
+          // CAC validation time (ADR 0014): the node rules again, against the CACs already counted for this job.
+          const counted = store.validSigners(job.jobId).map((c) => getAddress(c.signer)).filter((s) => s !== node);
+          // NodeRegistry's facts now, not at dispatch: a node that lost its standing since does not count.
+          const current = (await reader.getNode(node)) ?? facts;
+          const cacVerdict = evaluatePolicy({
+            stage: "cac",
+            policy,
+            job: policyJobOf(job, clause),
+            node: current,
+            peers: counted.flatMap((s) => (latestFacts.has(s) ? [latestFacts.get(s)!] : [])),
+            occupancy: ledger.onNode(node, (now > policy.windowSeconds ? now - policy.windowSeconds : 0n)),
+          });
+          if (cacVerdict.decision !== "allow") {
+            notePolicy(job, cacVerdict);
+            throw new RelayerError("POLICY_DENIED", `${cacVerdict.decisive!.rule}: ${cacVerdict.decisive!.reason}`);
+          }
           const record = {
             jobId: job.jobId,
             attempt: token.attempt,
@@ -370,7 +427,7 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
             log.warn({ code: late.code, outputHash: verified.cac.outputHash }, "late CAC recorded, not counted");
             return;
           }
-          const counted = store.transaction(() => {
+          const isCounted = store.transaction(() => {
             if (store.validSigners(job.jobId).some((c) => getAddress(c.signer) === verified.signer)) {
               const dup = new RelayerError("CAC_DUPLICATE_SIGNER", `signer ${verified.signer} already counted for this job`);
               store.recordCac({ ...record, valid: false, code: dup.code, reason: dup.details });
@@ -381,7 +438,7 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
             store.closeAttempt(job.jobId, token.attempt, AttemptStatus.Succeeded);
             return true;
           });
-          if (counted) {
+          if (isCounted) {
             ctx.verified.set(verified.signer, verified);
             ctx.excluded.add(node);
             metrics.attempts.inc({ outcome: "succeeded", node });
@@ -419,6 +476,8 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
           if (store.closeAttempt(job.jobId, token.attempt, AttemptStatus.Failed, { code: error.code, detail: error.details ?? error.shortMessage })) {
             noteFailure(ctx, node, error);
             metrics.attempts.inc({ outcome: "failed", node });
+            const fault = workloadFaultOf(error);
+            if (fault) ctx.faults.set(fault, (ctx.faults.get(fault) ?? new Set()).add(node));
           }
           log.warn({ code: error.code, details: error.details, retryable: error.retryable }, replyError ? "node reply rejected; not counted" : "attempt failed");
         } finally {
@@ -449,6 +508,8 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
       });
     });
     ctx.firstDispatchMs ??= Date.now();
+    const domain = clauseAttributesOf(policy, clause.clauseId, clause.priority).domain;
+    for (const { node } of opened) ledger.record({ node, tenantId: job.tenantId, clauseId: job.clauseId, jurisdiction: job.jurisdiction, domain, at: now });
     for (const { facts, node, attempt, record } of opened) {
       metrics.jobTransitions.inc({ state: JobState.Dispatched, tenant: job.tenantId });
       metrics.attempts.inc({ outcome: "dispatched", node });
@@ -505,7 +566,7 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
     await sink.submit(result);
     store.applyTransition(job.jobId, { type: "agree", outputHash: decision.outputHash }, {
       patch: { outputHash: decision.outputHash },
-      audit: { chainTime: now, detail: { output_hash: decision.outputHash, signers: decision.signers, dissent: decision.dissent, k: clause.quorumK } },
+      audit: { chainTime: now, detail: { output_hash: decision.outputHash, signers: decision.signers, dissent: decision.dissent, k: requiredSigners(policy, clause) } },
     });
     metrics.jobTransitions.inc({ state: JobState.Agreed, tenant: job.tenantId });
     if (ctx.firstDispatchMs !== undefined) metrics.agreementSeconds.observe((Date.now() - ctx.firstDispatchMs) / 1000);
@@ -547,24 +608,54 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
         finish(job, "expire", new RelayerError("JOB_EXPIRED").code, `deadline ${job.deadline} passed (chain time ${now}) before agreement`, now);
         break;
       }
+      // Fault isolation (ADR 0014): when k nodes report the same workload fault, the workload itself failed. The job
+      // fails at once — no further node is tried — and the tenant × clause is reported for on-chain suspension.
+      const k0 = requiredSigners(policy, clause);
+      const agreedFault = [...ctx.faults].find(([, nodes]) => nodes.size >= k0);
+      if (agreedFault) {
+        const [code, nodes] = agreedFault;
+        const reason = `workload fault ${code} reported by ${nodes.size} node(s); not retried until the tenant's governance re-authorises the workload`;
+        finish(job, "fail", new RelayerError("WORKLOAD_FAULT").code, reason, now, { fault: code, nodes: [...nodes] });
+        if (parameters.faults) {
+          const log = logger.child({ tenant: job.tenantId, job: job.jobId });
+          await parameters.faults.reportWorkloadFault({ jobId: job.jobId, tenantId: job.tenantId, clauseId: job.clauseId, code }).then(
+            () => log.warn({ alert: "workload-fault", fault: code }, "workload fault reported for suspension"),
+            (error: unknown) => log.error({ alert: "workload-fault", fault: code, err: error }, "workload fault could not be reported on-chain"),
+          );
+        }
+        break;
+      }
       const valid: CountedCac[] = store.validSigners(jobId).map((c) => ({ signer: getAddress(c.signer), outputHash: c.outputHash }));
       const inflightNodes = new Set(ctx.inflight.values());
       const wallNow = Date.now();
       const waitingNodes = new Set([...ctx.notBefore].filter(([node, t]) => t > wallNow && !ctx.excluded.has(node)).map(([node]) => node));
+      const k = requiredSigners(policy, clause);
+      // Node admission (ADR 0014): the policy decides per candidate, next to the nodes already on this job.
+      const attributes = clauseAttributesOf(policy, clause.clauseId, clause.priority);
+      const since = now > policy.windowSeconds ? now - policy.windowSeconds : 0n;
+      const partnerNodes = attributes.colocateWith.length > 0 ? ledger.nodesRunning(attributes.colocateWith, job.jurisdiction, since) : undefined;
+      const onJob = [...new Set([...inflightNodes, ...valid.map((c) => c.signer)])].flatMap((n) => (facts.get(n) ? [facts.get(n)!] : []));
+      const policyJob = policyJobOf(job, clause);
+      const admit = (f: NodeFacts, picked: readonly NodeFacts[]) => {
+        const verdict = evaluatePolicy({ stage: "admission", policy, job: policyJob, node: f, peers: [...onJob, ...picked], occupancy: ledger.onNode(f.enclaveKey, since), ...(partnerNodes ? { partnerNodes } : {}) });
+        return verdict.decision === "allow" ? { ok: true, reasons: [] } : { ok: false, reasons: [`${verdict.decisive!.rule}: ${verdict.decisive!.reason}`] };
+      };
       const selection = selectNodes({
-        candidates: [...facts].map(([enclaveKey, f]) => ({ enclaveKey, facts: f })),
+        admit,
+        maxOpenPerNode: qos.maxOpenPerNode,
+        candidates: [...facts].map(([enclaveKey, f]) => ({ enclaveKey, facts: f, tier: endpoints.get(enclaveKey)?.tier ?? "primary" })),
         clause,
         jurisdiction: job.jurisdiction,
         chainTime: now,
         ...lists,
         loads: store.nodeLoads(),
         exclude: new Set([...ctx.excluded, ...inflightNodes, ...waitingNodes, ...valid.map((c) => c.signer)]),
-        count: clause.quorumK,
+        count: k,
       });
       const backingOff = selection.assessments.filter((a) => a.eligible && waitingNodes.has(a.enclaveKey)).length;
       const budget = Math.max(0, config.maxAttemptsPerJob - job.attempt);
       const untried = Math.min(budget, selection.eligible.length + backingOff);
-      const decision = tally({ cacs: valid, k: clause.quorumK, inFlight: ctx.inflight.size, untried });
+      const decision = tally({ cacs: valid, k, inFlight: ctx.inflight.size, untried });
 
       switch (decision.kind) {
         case "agreed":
@@ -576,9 +667,9 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
         case "unreachable": {
           const eligible = eligibleCount(selection);
           const inCountry = (clause.policyFlags & PolicyFlag.InCountry) !== 0;
-          if (job.attempt === 0 && eligible < clause.quorumK) {
-            const message = quorumImpossibleMessage(eligible, clause.quorumK, job.jurisdiction, inCountry);
-            finish(job, "fail", new RelayerError("QUORUM_IMPOSSIBLE").code, message, now, { eligible, k: clause.quorumK }, selection);
+          if (job.attempt === 0 && eligible < k) {
+            const message = quorumImpossibleMessage(eligible, k, job.jurisdiction, inCountry);
+            finish(job, "fail", new RelayerError("QUORUM_IMPOSSIBLE").code, message, now, { eligible, k }, selection);
           } else if (budget === 0) {
             finish(job, "fail", new RelayerError("ATTEMPTS_EXHAUSTED").code, `${job.attempt} attempts used (dispatch.maxAttemptsPerJob = ${config.maxAttemptsPerJob}); ${decision.reason}`, now);
           } else {
@@ -628,6 +719,7 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
       })
       .finally(() => {
         drivers.delete(jobId);
+        driven.delete(jobId);
         const job = store.jobHead(jobId);
         if (!job || isTerminal(job.state)) contexts.delete(jobId);
         // A driver that finished normally frees its slot for the next resolved job at once, rather than at the next
@@ -638,18 +730,53 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
     drivers.set(jobId, run);
   }
 
-  /** Starts drivers for jobs in `states`, in block order, up to the concurrency. Returns how many. */
+  function runningOf(jobId: Hex): RunningJob {
+    const q = store.qosOf(jobId);
+    return { rank: q?.rank ?? qos.reserved.length, jurisdiction: q?.jurisdiction ?? "0x000000" };
+  }
+
+  /**
+   * Starts drivers up to the concurrency. Jobs already dispatched (a restart) resume first, in block order; then
+   * resolved jobs by QoS (`planAdmissions`): highest class first, reserved slots kept, jurisdictional quotas — a
+   * job over its quota waits, and its tenant's audit trace says why (once per waiting spell). Returns how many.
+   */
   function fill(states: readonly JobState[]): number {
     let started = 0;
-    for (const state of states) {
+    if (states.includes(JobState.Dispatched)) {
       const capacity = config.concurrency - drivers.size;
-      if (capacity <= 0) break;
-      for (const jobId of store.jobIdsInState(state, capacity + drivers.size)) {
+      for (const jobId of capacity > 0 ? store.jobIdsInState(JobState.Dispatched, capacity + drivers.size) : []) {
         if (drivers.size >= config.concurrency) break;
         if (drivers.has(jobId)) continue;
+        driven.set(jobId, runningOf(jobId));
         startDriver(jobId);
         started++;
       }
+    }
+    if (!states.includes(JobState.Resolved)) return started;
+    const capacity = config.concurrency - drivers.size;
+    if (capacity <= 0) return started;
+    // Enough of each queue to fill every free slot even when some jobs are held by their jurisdiction's quota.
+    const window = Math.max(4 * capacity, 64) + drivers.size;
+    const queued = [];
+    for (let rank = 0; rank <= qos.reserved.length; rank++) {
+      for (const q of store.queuedOfRank(JobState.Resolved, rank, window)) if (!drivers.has(q.jobId)) queued.push({ ...q, rank });
+    }
+    const plan = planAdmissions({ qos, concurrency: config.concurrency, running: [...driven.values()], queued });
+    for (const denial of plan.denied) {
+      if (quotaDenied.has(denial.jobId)) continue;
+      quotaDenied.add(denial.jobId);
+      const q = store.qosOf(denial.jobId);
+      if (!q) continue;
+      const code = new RelayerError("QOS_QUOTA_DENIED").code;
+      store.appendAudit(q.tenantId, { event: "qos.denied", jobId: denial.jobId, code, detail: { reason: denial.reason } });
+      metrics.qosDenials.inc({ tenant: q.tenantId });
+      logger.child({ tenant: q.tenantId, job: denial.jobId }).info({ code, reason: denial.reason }, "job held by its jurisdiction's quota");
+    }
+    for (const job of plan.admit) {
+      quotaDenied.delete(job.jobId);
+      driven.set(job.jobId, { rank: job.rank, jurisdiction: job.jurisdiction });
+      startDriver(job.jobId);
+      started++;
     }
     return started;
   }

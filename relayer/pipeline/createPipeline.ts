@@ -20,7 +20,9 @@ import type { SealPayload } from "./crypto/sealPayloadNative.js";
 import type { NodeTransport } from "./NodeTransport.js";
 import { createRelayerMetrics, type RelayerMetrics } from "./relayerMetrics.js";
 
-export type PipelineConfig = Pick<RelayerConfig, "chain" | "contracts" | "nodes" | "dispatch" | "inputs">;
+export type PipelineConfig = Pick<RelayerConfig, "chain" | "contracts" | "dispatch" | "inputs"> & {
+  nodes: readonly Readonly<{ url: string; enclaveKey: `0x${string}`; tier?: "primary" | "secondary" }>[];
+} & Partial<Pick<RelayerConfig, "policy" | "qos">>;
 
 export type PipelineParameters = {
   common: Common;
@@ -148,6 +150,8 @@ export function createPipeline(parameters: PipelineParameters): Pipeline {
     resolver: createInputResolver({ common, reader: parameters.reader, inputs: parameters.inputs }),
     metrics,
     inputWaitSeconds: config.inputs.waitSeconds,
+    ...(config.policy ? { policy: config.policy } : {}),
+    ...(config.qos ? { qos: config.qos } : {}),
   });
   const dispatcher = createDispatcher({
     common: { ...common, shutdown: signal },
@@ -160,6 +164,8 @@ export function createPipeline(parameters: PipelineParameters): Pipeline {
     deployments: { chainId: config.chain.chainId, jobRouter: config.contracts.jobRouter, nodeRegistry: config.contracts.nodeRegistry, rollupAnchor: config.contracts.rollupAnchor },
     nodes: config.nodes,
     config: { ...config.dispatch, chainTimeCacheMs: config.chain.chainTimeCacheMs },
+    ...(config.policy ? { policy: config.policy } : {}),
+    ...(config.qos ? { qos: config.qos } : {}),
     ...(parameters.runtime ? { runtime: parameters.runtime } : {}),
   });
   dispatcher.recover();

@@ -6,6 +6,9 @@ import { bytes3ToJurisdiction } from "../core/formats/ids.js";
 import { JobState } from "../core/jobs/jobStateMachine.js";
 import { checkGovernance } from "../core/scheduling/governanceFilter.js";
 import { inputHashOf } from "../core/scheduling/inputBundle.js";
+import { evaluatePolicy, type RiskForecast } from "../core/policy/evaluatePolicy.js";
+import { EMPTY_POLICY, type ResolvedPolicy } from "../core/policy/policyConfig.js";
+import { DEFAULT_QOS, type ResolvedQos } from "../core/qos/qosConfig.js";
 import type { JobRecord, JobStore } from "../store/jobStore.js";
 import type { InputResolver } from "./createInputResolver.js";
 import type { RelayerMetrics } from "./relayerMetrics.js";
@@ -20,6 +23,12 @@ export type SchedulerParameters = {
   inputWaitSeconds: number;
   /** Jobs taken per step. */
   batchSize?: number;
+  /** Queue order (ADR 0014): jobs are classified by their clause's priority and taken highest class first. */
+  qos?: ResolvedQos;
+  /** The governance policy's queue-time rules (forecast pause). */
+  policy?: ResolvedPolicy;
+  /** Current risk forecasts (e.g. from simulation results); none by default. */
+  forecasts?: () => readonly RiskForecast[];
 };
 
 export type SchedulerStep = { examined: number; resolved: number; rejected: number; failed: number; waiting: number };
@@ -42,11 +51,35 @@ export function createScheduler(parameters: SchedulerParameters): Scheduler {
   const { store, reader, resolver, metrics } = parameters;
   const logger = parameters.common.logger.child({ component: "scheduler" });
   const batchSize = parameters.batchSize ?? 256;
+  const qos = parameters.qos ?? DEFAULT_QOS;
+  const policy = parameters.policy ?? EMPTY_POLICY;
+  const forecasts = parameters.forecasts ?? (() => []);
+  /** Jobs whose current policy deferral is already in their tenant's audit trace (one entry per spell). */
+  const deferred = new Set<string>();
+
+  /**
+   * Gives every new job its priority class and queue rank (one registry read per distinct clause, cached by the
+   * reader), so queues are read highest class first: a disaster job seen after 10,000 planning jobs is the next
+   * one scheduled. Unknown clauses rank last (the governance filter rejects them).
+   */
+  async function classify(): Promise<void> {
+    const pending = [...store.unclassifiedJobs(JobState.Seen), ...store.unclassifiedJobs(JobState.Resolved)];
+    if (pending.length === 0) return;
+    const clauseIds = [...new Set(pending.map((p) => p.clauseId.toLowerCase()))];
+    const priorities = new Map<string, number | undefined>();
+    await Promise.all(clauseIds.map(async (id) => priorities.set(id, (await reader.getClause(id as `0x${string}`))?.priority)));
+    store.classifyJobs(
+      pending.map((p) => {
+        const priority = priorities.get(p.clauseId.toLowerCase());
+        return { jobId: p.jobId, priority: priority ?? -1, rank: priority === undefined ? qos.reserved.length : qos.rankOf(priority) };
+      }),
+    );
+  }
 
   async function schedule(job: JobRecord, chainTime: bigint): Promise<keyof Omit<SchedulerStep, "examined">> {
     const log = logger.child({ tenant: job.tenantId, job: job.jobId });
-    const [clause, isTenant] = await Promise.all([reader.getClause(job.clauseId), reader.isTenant(job.dao, job.jurisdiction)]);
-    const verdict = checkGovernance({ job, clause, isTenant, chainTime });
+    const [clause, isTenant, workloadSuspended] = await Promise.all([reader.getClause(job.clauseId), reader.isTenant(job.dao, job.jurisdiction), reader.isWorkloadSuspended(job.tenantId, job.clauseId)]);
+    const verdict = checkGovernance({ job, clause, isTenant, chainTime, workloadSuspended });
     if (!verdict.ok) {
       const code = new RelayerError(verdict.kind).code;
       const event = verdict.kind === "GOV_DEADLINE_PASSED" ? ({ type: "expire", reason: verdict.reason } as const) : ({ type: "reject", code, reason: verdict.reason } as const);
@@ -59,6 +92,21 @@ export function createScheduler(parameters: SchedulerParameters): Scheduler {
       log.warn({ alert: "governance", code, reason: verdict.reason, clause: job.clauseId, jurisdiction: iso(job.jurisdiction) }, "governance alert: job rejected");
       return "rejected";
     }
+
+    // Queue time (ADR 0014): a deferring rule (a high-risk forecast) keeps the job queued, in its tenant's trace.
+    const queueVerdict = evaluatePolicy({ stage: "queue", policy, job: { tenantId: job.tenantId, jurisdiction: job.jurisdiction, clauseId: job.clauseId, priority: clause!.priority, policyFlags: clause!.policyFlags }, forecasts: forecasts() });
+    if (queueVerdict.decision !== "allow") {
+      const rule = queueVerdict.decisive!;
+      if (!deferred.has(job.jobId)) {
+        deferred.add(job.jobId);
+        const code = new RelayerError("POLICY_DEFERRED").code;
+        store.appendAudit(job.tenantId, { event: "policy.deferred", jobId: job.jobId, chainTime, code, detail: { rule: rule.rule, reason: rule.reason } });
+        metrics.policyDenials.inc({ rule: rule.rule, stage: "queue", tenant: job.tenantId });
+        log.info({ code, rule: rule.rule, reason: rule.reason }, "job held in its queue by policy");
+      }
+      return "waiting";
+    }
+    if (deferred.delete(job.jobId)) store.appendAudit(job.tenantId, { event: "policy.released", jobId: job.jobId, chainTime, detail: { stage: "queue" } });
 
     try {
       const bundle = await resolver.resolve(job);
@@ -91,7 +139,12 @@ export function createScheduler(parameters: SchedulerParameters): Scheduler {
 
   return {
     async step() {
-      const jobs = store.jobsInState(JobState.Seen, batchSize);
+      try {
+        await classify();
+      } catch (error) {
+        logger.warn({ code: error instanceof NsfError ? error.code : undefined }, "classification deferred: clause facts unavailable");
+      }
+      const jobs = store.jobsInStateByRank(JobState.Seen, batchSize);
       const result: SchedulerStep = { examined: jobs.length, resolved: 0, rejected: 0, failed: 0, waiting: 0 };
       if (jobs.length === 0) return result;
       let chainTime: bigint;

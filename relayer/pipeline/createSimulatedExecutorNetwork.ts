@@ -37,6 +37,8 @@ export type SimulatedExecutorNetwork = {
   /** What the relayer reads (the same facts, from the relayer's side). */
   reader: InMemoryRegistryReader;
   clause: ClauseFacts & { ref: string; manifest: BuiltClauseManifest };
+  /** `clause` and every alias, as registered. */
+  clauses: (ClauseFacts & { ref: string; manifest: BuiltClauseManifest })[];
   executors: SimulatedExecutor[];
   sandbox: Sandbox;
   /** Moves chain time for both sides (executors and relayer). */
@@ -78,6 +80,13 @@ export async function createSimulatedExecutorNetwork(parameters: {
   dao: Address;
   tenantJurisdictions: readonly string[];
   chainTime?: bigint;
+  /** The clause's priority class (default disaster). */
+  priority?: number;
+  /**
+   * The same module registered again under other clause ids with their own priority class: mixed-priority
+   * workloads for QoS tests and benchmarks without more WASM (two clause lines may share code).
+   */
+  aliases?: readonly { clause: string; priority: number; owner?: Address; tenantJurisdictions?: readonly string[] }[];
 }): Promise<SimulatedExecutorNetwork> {
   const chainId = 31337n;
   const deployments = {
@@ -90,39 +99,44 @@ export async function createSimulatedExecutorNetwork(parameters: {
   const now = parameters.chainTime ?? 1_750_000_000n;
   const chainView = createInMemoryChainView({ chainTime: now });
   const reader = createInMemoryRegistryReader({ chainTime: now });
-  const { manifest, wasm } = parameters.clause;
-  const clauseId = clauseIdOf(manifest.clauseId);
-  const codeHash = manifest.codeHash.toLowerCase() as Hex;
+  const { wasm } = parameters.clause;
   const model = parameters.quorum.k === 1 && parameters.quorum.n === 1 ? ExecutionModel.Single : ExecutionModel.Quorum;
   const policyFlags = parameters.policyFlags ?? 0;
-  const configDigest = clauseConfigDigest({ chainId, clauseRegistry: deployments.clauseRegistry, clauseId, codeHash, executionModel: model, quorumK: parameters.quorum.k, quorumN: parameters.quorum.n, policyFlags });
-  const version = packClauseVersion(parseClauseId(manifest.clauseId));
-  const clause: SimulatedExecutorNetwork["clause"] = {
-    clauseId,
-    owner: getAddress(parameters.dao),
-    version,
-    model,
-    quorumK: parameters.quorum.k,
-    quorumN: parameters.quorum.n,
-    status: ClauseStatus.Active,
-    priority: PriorityClass.Disaster,
-    policyFlags,
-    validFrom: 0n,
-    validUntil: 0n,
-    codeHash,
-    configDigest,
-    jurisdictions: parameters.tenantJurisdictions.map((j) => jurisdictionToBytes3(j).toLowerCase() as Hex),
-    ref: manifest.clauseId,
-    manifest,
+  const register = (manifest: BuiltClauseManifest, priority: number, owner = parameters.dao, tenantJurisdictions = parameters.tenantJurisdictions): SimulatedExecutorNetwork["clause"] => {
+    const clauseId = clauseIdOf(manifest.clauseId);
+    const codeHash = manifest.codeHash.toLowerCase() as Hex;
+    const configDigest = clauseConfigDigest({ chainId, clauseRegistry: deployments.clauseRegistry, clauseId, codeHash, executionModel: model, quorumK: parameters.quorum.k, quorumN: parameters.quorum.n, policyFlags });
+    const version = packClauseVersion(parseClauseId(manifest.clauseId));
+    const facts: SimulatedExecutorNetwork["clause"] = {
+      clauseId,
+      owner: getAddress(owner),
+      version,
+      model,
+      quorumK: parameters.quorum.k,
+      quorumN: parameters.quorum.n,
+      status: ClauseStatus.Active,
+      priority,
+      policyFlags,
+      validFrom: 0n,
+      validUntil: 0n,
+      codeHash,
+      configDigest,
+      jurisdictions: tenantJurisdictions.map((j) => jurisdictionToBytes3(j).toLowerCase() as Hex),
+      ref: manifest.clauseId,
+      manifest,
+    };
+    chainView.setClause(clauseId, { codeHash, configDigest, version, status: ClauseStatus.Active });
+    registerSimulatedNetwork(reader, { clause: facts, scheduler: parameters.scheduler, dao: owner, tenantJurisdictions, nodes: [] });
+    return facts;
   };
-  chainView.setClause(clauseId, { codeHash, configDigest, version, status: ClauseStatus.Active });
+  const clause = register(parameters.clause.manifest, parameters.priority ?? PriorityClass.Disaster);
+  const aliases = (parameters.aliases ?? []).map((a) => register({ ...parameters.clause.manifest, clauseId: a.clause }, a.priority, a.owner, a.tenantJurisdictions));
   chainView.setScheduler(parameters.scheduler, true);
-  registerSimulatedNetwork(reader, { clause, scheduler: parameters.scheduler, dao: parameters.dao, tenantJurisdictions: parameters.tenantJurisdictions, nodes: [] });
 
   const keccak = await loadFastKeccak();
   const devRoot = createUnsafeDevAttestationRoot();
   const sandbox = createSandbox();
-  const clauses = createClauseStore([{ manifest, wasm }]);
+  const clauses = createClauseStore([clause, ...aliases].map((c) => ({ manifest: c.manifest, wasm })));
   const executors: SimulatedExecutor[] = [];
   for (const [i, jurisdiction] of parameters.jurisdictions.entries()) {
     const enclave = createUnsafeSimulatedEnclaveRuntime({ common: parameters.common, measurement: SIMULATED_NETWORK_MEASUREMENT, chainId, nodeRegistry: deployments.nodeRegistry, devRoot, now: chainView.chainTime, keccak });
@@ -159,6 +173,7 @@ export async function createSimulatedExecutorNetwork(parameters: {
     chainView,
     reader,
     clause,
+    clauses: [clause, ...aliases],
     executors,
     sandbox,
     setChainTime(seconds) {

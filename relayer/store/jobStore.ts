@@ -116,6 +116,16 @@ export const JOB_STORE_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // ADR 0014: the job's ClauseRegistry priority class and its queue rank under the QoS order (NULL until the
+    // scheduler classifies it), so queues are read highest class first, block order within a class.
+    id: "0002-qos-class",
+    sql: `
+      ALTER TABLE jobs ADD COLUMN priority INTEGER;
+      ALTER TABLE jobs ADD COLUMN qos_rank INTEGER;
+      CREATE INDEX jobs_state_rank ON jobs (state, qos_rank, block_number, log_index);
+    `,
+  },
 ];
 
 /** The data a trigger event adds to its job: the sensor round or the simulation result. */
@@ -269,6 +279,15 @@ export function createJobStore(parameters: JobStoreParameters) {
       "SELECT a.tenant_id, a.seq, a.entry_hash FROM audit_entries a JOIN (SELECT tenant_id, MAX(seq) AS seq FROM audit_entries GROUP BY tenant_id) m ON a.tenant_id = m.tenant_id AND a.seq = m.seq ORDER BY a.tenant_id",
     ),
     countByState: db.prepare("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state"),
+    unclassified: db.prepare("SELECT job_id, clause_id FROM jobs WHERE state = ? AND qos_rank IS NULL LIMIT ?"),
+    setQosClass: db.prepare("UPDATE jobs SET priority = ?, qos_rank = ? WHERE job_id = ?"),
+    jobsByRank: db.prepare("SELECT * FROM jobs WHERE state = ? ORDER BY qos_rank, block_number, log_index LIMIT ?"),
+    queuedOfRank: db.prepare("SELECT job_id, jurisdiction FROM jobs WHERE state = ? AND qos_rank = ? ORDER BY block_number, log_index LIMIT ?"),
+    qosOf: db.prepare("SELECT priority, qos_rank, jurisdiction, tenant_id FROM jobs WHERE job_id = ?"),
+    placementsSince: db.prepare(
+      `SELECT a.node AS node, j.tenant_id AS tenant_id, j.clause_id AS clause_id, j.jurisdiction AS jurisdiction, j.priority AS priority, MAX(a.dispatched_at) AS at
+       FROM attempts a JOIN jobs j ON j.job_id = a.job_id WHERE a.dispatched_at >= ? GROUP BY a.node, j.tenant_id, j.clause_id, j.jurisdiction, j.priority`,
+    ),
   };
 
   function toJob(row: Row): JobRecord {
@@ -581,6 +600,11 @@ export function createJobStore(parameters: JobStoreParameters) {
         const node = row.node as Address;
         if (status === AttemptStatus.Late ? current !== AttemptStatus.TimedOut : current !== AttemptStatus.Open) return false;
         q.closeAttempt.run(status, error?.code ?? null, error?.detail ?? null, now(), jobId.toLowerCase(), attempt);
+        if (status === AttemptStatus.Failed || status === AttemptStatus.TimedOut) {
+          // Every failed or timed-out dispatch is in the tenant's own audit trace (the retry or fallback follows it).
+          const tenant = (q.qosOf.get(jobId.toLowerCase()) as Row | undefined)?.tenant_id as Hex | undefined;
+          if (tenant) appendAudit(tenant, { event: `attempt.${status}`, jobId, ...(error?.code ? { code: error.code } : {}), detail: { attempt, node, ...(error?.detail ? { reason: error.detail } : {}) } });
+        }
         if (current === AttemptStatus.Open) {
           bumpStats(node, {
             open: -1,
@@ -641,6 +665,43 @@ export function createJobStore(parameters: JobStoreParameters) {
     /** Signer and output of each valid CAC of a job, in arrival order: what tallying needs, without the replies. */
     validSigners(jobId: Hex): { signer: Address; outputHash: Hex }[] {
       return (q.validSigners.all(jobId.toLowerCase()) as Row[]).flatMap((r) => (r.signer && r.output_hash ? [{ signer: r.signer as Address, outputHash: r.output_hash as Hex }] : []));
+    },
+
+    // ── QoS (ADR 0014) ─────────────────────────────────────────────────────────────────────────────────────
+    /** Jobs in `state` whose priority class is not known yet (the scheduler classifies them first). */
+    unclassifiedJobs(state: JobState, limit = 10_000): { jobId: Hex; clauseId: Hex }[] {
+      return (q.unclassified.all(state, limit) as Row[]).map((r) => ({ jobId: r.job_id as Hex, clauseId: r.clause_id as Hex }));
+    },
+    /** Records each job's priority class and queue rank, in one transaction. */
+    classifyJobs(entries: readonly { jobId: Hex; priority: number; rank: number }[]): void {
+      if (entries.length === 0) return;
+      transaction(() => {
+        for (const e of entries) q.setQosClass.run(e.priority, e.rank, e.jobId.toLowerCase());
+      });
+    },
+    /** Jobs in `state`, highest class first (lowest rank), then block order; unclassified ones first. */
+    jobsInStateByRank(state: JobState, limit = 1000): JobRecord[] {
+      return (q.jobsByRank.all(state, limit) as Row[]).map(toJob);
+    },
+    /** The queue of one rank in `state`, block order: ids and jurisdictions only (what admission planning needs). */
+    queuedOfRank(state: JobState, rank: number, limit: number): { jobId: Hex; jurisdiction: Hex }[] {
+      return (q.queuedOfRank.all(state, rank, limit) as Row[]).map((r) => ({ jobId: r.job_id as Hex, jurisdiction: r.jurisdiction as Hex }));
+    },
+    qosOf(jobId: Hex): { priority: number | undefined; rank: number | undefined; jurisdiction: Hex; tenantId: Hex } | undefined {
+      const row = q.qosOf.get(jobId.toLowerCase()) as Row | undefined;
+      if (!row) return undefined;
+      return { priority: opt<number>(row.priority), rank: opt<number>(row.qos_rank), jurisdiction: row.jurisdiction as Hex, tenantId: row.tenant_id as Hex };
+    },
+    /** Which tenants' and clauses' work each node was given since `chainTime` (the co-location record after a restart). */
+    placementsSince(chainTime: bigint): { node: Address; tenantId: Hex; clauseId: Hex; jurisdiction: Hex; priority: number | undefined; at: bigint }[] {
+      return (q.placementsSince.all(Number(chainTime)) as Row[]).map((r) => ({
+        node: r.node as Address,
+        tenantId: r.tenant_id as Hex,
+        clauseId: r.clause_id as Hex,
+        jurisdiction: r.jurisdiction as Hex,
+        priority: opt<number>(r.priority),
+        at: big(r.at),
+      }));
     },
 
     // ── audit ──────────────────────────────────────────────────────────────────────────────────────────────

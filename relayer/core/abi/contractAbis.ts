@@ -6,6 +6,39 @@
  */
 
 export const jobRouterAbi = [
+  // Fault isolation and bandwidth tokens (ADR 0014).
+  {
+    type: "function",
+    name: "isWorkloadSuspended",
+    stateMutability: "view",
+    inputs: [
+      { name: "tenantId", type: "bytes32" },
+      { name: "clauseId", type: "bytes32" },
+    ],
+    outputs: [{ name: "", type: "bool" }],
+  },
+  {
+    type: "function",
+    name: "reportFailure",
+    stateMutability: "nonpayable",
+    inputs: [
+      { name: "jobId", type: "bytes32" },
+      { name: "reasonCode", type: "bytes32" },
+      { name: "suspend", type: "bool" },
+    ],
+    outputs: [],
+  },
+  {
+    type: "function",
+    name: "tenantUsage",
+    stateMutability: "view",
+    inputs: [{ name: "tenantId", type: "bytes32" }],
+    outputs: [
+      { name: "quota", type: "uint32" },
+      { name: "used", type: "uint32" },
+      { name: "epoch", type: "uint64" },
+    ],
+  },
   {
     type: "event",
     name: "JobRequested",

@@ -70,6 +70,13 @@ export const RelayerErrors = {
   ATTEMPTS_EXHAUSTED: { code: "NSF_ATTEMPTS_EXHAUSTED", retryable: false, title: "The job used its dispatch attempt budget" },
   JOB_EXPIRED: { code: "NSF_JOB_EXPIRED", retryable: false, title: "The job's deadline passed before agreement" },
   JOB_REORGED: { code: "NSF_JOB_REORGED", retryable: false, title: "The job's trigger was reorged out of the chain" },
+
+  // Multitenancy: policy engine, QoS, fault isolation (ADR 0014).
+  POLICY_DENIED: { code: "NSF_POLICY_DENIED", retryable: false, title: "A governance policy rule refuses this node or CAC for the job" },
+  POLICY_DEFERRED: { code: "NSF_POLICY_DEFERRED", retryable: true, title: "A governance policy rule holds the job in its queue for now" },
+  QOS_QUOTA_DENIED: { code: "NSF_QOS_QUOTA_DENIED", retryable: true, title: "The job's jurisdiction has its quota of jobs in flight; it waits" },
+  GOV_WORKLOAD_SUSPENDED: { code: "NSF_GOV_WORKLOAD_SUSPENDED", retryable: false, title: "The tenant's workload failed and is suspended until its governance re-authorises it" },
+  WORKLOAD_FAULT: { code: "NSF_WORKLOAD_FAULT", retryable: false, title: "The clause workload itself failed in the sandbox; not retried" },
 } as const satisfies Record<string, { code: `NSF_${string}`; retryable: boolean; title: string }>;
 
 export type RelayerErrorKind = keyof typeof RelayerErrors;

@@ -15,6 +15,8 @@ export type GovernanceInput = {
   isTenant: boolean;
   /** Latest block timestamp, seconds. */
   chainTime: bigint;
+  /** JobRouter.isWorkloadSuspended(tenant, clause): a failed workload awaiting its DAO's re-authorisation (ADR 0014). */
+  workloadSuspended?: boolean;
 };
 
 export type GovernanceCheck = { check: string; passed: boolean; detail?: string };
@@ -33,7 +35,7 @@ export type GovernanceVerdict =
  * clause may have been paused or frozen, or the tenant removed, in the blocks since.
  */
 export function checkGovernance(input: GovernanceInput): GovernanceVerdict {
-  const { job, clause, isTenant, chainTime } = input;
+  const { job, clause, isTenant, chainTime, workloadSuspended } = input;
   const checks: GovernanceCheck[] = [];
   const fail = (kind: RelayerErrorKind, check: string, reason: string): GovernanceVerdict => {
     checks.push({ check, passed: false, detail: reason });
@@ -63,6 +65,10 @@ export function checkGovernance(input: GovernanceInput): GovernanceVerdict {
   pass("dao-owner");
   if (!isTenant) return fail("GOV_NOT_TENANT", "dao-tenant", `DAO ${getAddress(job.dao)} is not an admitted tenant of ${iso}`);
   pass("dao-tenant");
+  if (workloadSuspended === true) {
+    return fail("GOV_WORKLOAD_SUSPENDED", "workload-authorised", `the tenant's workload of clause ${job.clauseId} failed and is suspended until its DAO re-authorises it (JobRouter.reauthoriseWorkload)`);
+  }
+  if (workloadSuspended !== undefined) pass("workload-authorised");
   if (!clause.jurisdictions.some((j) => j.toLowerCase() === job.jurisdiction.toLowerCase())) {
     return fail("GOV_JURISDICTION_NOT_LISTED", "jurisdiction", `clause ${job.clauseId} does not list ${iso}`);
   }

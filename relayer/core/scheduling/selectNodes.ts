@@ -8,7 +8,7 @@ export type NodeLoad = { successes: number; failures: number; open: number };
 
 export type SelectionInput = {
   /** Nodes the relayer can reach (configured endpoints) with what NodeRegistry says about each. */
-  candidates: readonly { enclaveKey: Address; facts: NodeFacts | undefined }[];
+  candidates: readonly { enclaveKey: Address; facts: NodeFacts | undefined; tier?: NodeTier }[];
   clause: Pick<ClauseFacts, "policyFlags" | "quorumK" | "quorumN">;
   /** bytes3 of the job's tenant jurisdiction. */
   jurisdiction: Hex;
@@ -23,7 +23,21 @@ export type SelectionInput = {
   count: number;
   /** The attestation must stay valid at least this long past chain time (the token's lifetime). */
   minRemainingValiditySeconds?: bigint;
+  /**
+   * Overflow routing (ADR 0014): a primary node with this many open attempts is saturated and ranks after every
+   * unsaturated secondary node; secondary nodes otherwise rank after primaries. 0 or absent: no saturation.
+   */
+  maxOpenPerNode?: number;
+  /**
+   * The governance policy at node admission (pure, `evaluatePolicy` behind it): may this node run the job, next to
+   * the nodes already picked in this selection? Called once per candidate with none picked (eligibility), then
+   * again for each node as it is picked, so rules over the set (independent enclaves) hold for the whole set.
+   */
+  admit?: (facts: NodeFacts, picked: readonly NodeFacts[]) => { ok: boolean; reasons: string[] };
 };
+
+/** Primary nodes take work first; secondary nodes take the overflow. */
+export type NodeTier = "primary" | "secondary";
 
 export type NodeAssessment = {
   enclaveKey: Address;
@@ -35,6 +49,9 @@ export type NodeAssessment = {
   attestedAt: string;
   rank?: number;
   selected: boolean;
+  tier: NodeTier;
+  /** Overflow: 0 unsaturated primary, 1 unsaturated secondary, 2 saturated. */
+  overflow: number;
 };
 
 export type Selection = {
@@ -75,15 +92,24 @@ export function selectNodes(input: SelectionInput): Selection {
       if (inCountry && f.jurisdiction.toLowerCase() !== input.jurisdiction.toLowerCase()) {
         reasons.push(`located in ${iso(f.jurisdiction)}, clause requires in-country (${iso(input.jurisdiction)})`);
       }
+      if (reasons.length === 0 && input.admit) {
+        const verdict = input.admit(f, []);
+        if (!verdict.ok) reasons.push(...verdict.reasons.map((r) => `policy: ${r}`));
+      }
     }
     const eligible = reasons.length === 0;
     if (eligible && excluded.has(key)) reasons.push("already used or given up on for this job");
-    assessments.push({ enclaveKey: key, eligible, reasons, reliability, load: load.open, attestedAt: (f?.attestedAt ?? 0n).toString(), selected: false });
+    const tier = candidate.tier ?? "primary";
+    const saturated = (input.maxOpenPerNode ?? 0) > 0 && load.open >= input.maxOpenPerNode!;
+    const overflow = saturated ? 2 : tier === "secondary" ? 1 : 0;
+    assessments.push({ enclaveKey: key, eligible, reasons, reliability, load: load.open, attestedAt: (f?.attestedAt ?? 0n).toString(), selected: false, tier, overflow });
   }
+  const factsOf = new Map(input.candidates.map((c) => [getAddress(c.enclaveKey), c.facts]));
 
   const ranked = assessments
     .filter((a) => a.eligible && !excluded.has(a.enclaveKey))
     .sort((a, b) => {
+      if (a.overflow !== b.overflow) return a.overflow - b.overflow;
       const ra = Math.floor(a.reliability * 10);
       const rb = Math.floor(b.reliability * 10);
       if (ra !== rb) return rb - ra;
@@ -93,12 +119,21 @@ export function selectNodes(input: SelectionInput): Selection {
       if (fa !== fb) return fa > fb ? -1 : 1;
       return BigInt(a.enclaveKey) < BigInt(b.enclaveKey) ? -1 : 1;
     });
+  const picked: NodeFacts[] = [];
   ranked.forEach((a, i) => {
     a.rank = i + 1;
-    a.selected = i < input.count;
-    a.reasons.push(`rank ${i + 1}: reliability ${a.reliability.toFixed(2)}, load ${a.load}, attested at ${a.attestedAt}${a.selected ? " — selected" : ""}`);
+    const where = a.overflow === 2 ? ", saturated" : a.tier === "secondary" ? ", secondary (overflow)" : "";
+    let refused: string[] = [];
+    if (picked.length < input.count && input.admit) {
+      const verdict = input.admit(factsOf.get(a.enclaveKey)!, picked);
+      if (!verdict.ok) refused = verdict.reasons;
+    }
+    a.selected = picked.length < input.count && refused.length === 0;
+    if (a.selected) picked.push(factsOf.get(a.enclaveKey)!);
+    const note = a.selected ? " — selected" : refused.length > 0 ? ` — not picked, policy: ${refused.join("; ")}` : "";
+    a.reasons.push(`rank ${i + 1}: reliability ${a.reliability.toFixed(2)}, load ${a.load}, attested at ${a.attestedAt}${where}${note}`);
   });
-  return { selected: ranked.slice(0, input.count).map((a) => a.enclaveKey), eligible: ranked.map((a) => a.enclaveKey), assessments };
+  return { selected: ranked.filter((a) => a.selected).map((a) => a.enclaveKey), eligible: ranked.map((a) => a.enclaveKey), assessments };
 }
 
 /** Eligible nodes in total (excluded or not): what decides whether the quorum is possible at all. */

@@ -21,6 +21,10 @@ import { createRelayerMetrics } from "../../../relayer/pipeline/relayerMetrics.j
 import { openDatabase } from "../../../relayer/store/openDatabase.js";
 import { AttemptStatus, createJobStore, JOB_STORE_MIGRATIONS, type JobStore } from "../../../relayer/store/jobStore.js";
 import { exampleDir } from "../../clauses/exampleClause.js";
+import type { RiskForecast } from "../../../relayer/core/policy/evaluatePolicy.js";
+import type { ResolvedPolicy } from "../../../relayer/core/policy/policyConfig.js";
+import type { ResolvedQos } from "../../../relayer/core/qos/qosConfig.js";
+import type { FaultReporter } from "../../../relayer/pipeline/FaultReporter.js";
 
 export const DAO = getAddress("0x00000000000000000000000000000000000da0a0");
 export const FEED = getAddress("0x00000000000000000000000000000000000feed0");
@@ -36,7 +40,9 @@ export type Behavior =
   | "down"
   | "refuse"
   | "dishonest"
-  | "hang";
+  | "hang"
+  /** Refuses as a node whose sandbox trapped on the clause (a workload fault). */
+  | "trap";
 
 export type Harness = {
   common: Common;
@@ -47,8 +53,8 @@ export type Harness = {
   dispatcher: Dispatcher;
   behaviors: Map<Address, Behavior>;
   schedulerKey: PrivateKeyAccount;
-  /** Inserts a sensor-triggered job the way the watcher would (JobRequested + SensorTriggerFired). */
-  addSensorJob(roundId: bigint, answer?: bigint): Hex;
+  /** Inserts a sensor-triggered job the way the watcher would (JobRequested + SensorTriggerFired); `clause` an alias's clause id, owned by `dao`. */
+  addSensorJob(roundId: bigint, answer?: bigint, clause?: { clauseId: Hex; dao?: Address }): Hex;
   /** Scheduler step, dispatcher step, wait; until nothing runs. */
   settle(): Promise<void>;
   nodes: Address[];
@@ -69,6 +75,12 @@ export async function createDispatchHarness(options: {
   file?: string;
   /** Called synchronously at each side effect, before it happens: a token about to be sent, a result about to be handed on. */
   observe?: { execute?(jobId: Hex, attempt: number): void; submit?(jobId: Hex): void };
+  /** More clause ids over the same module, each with its priority class (and owner DAO: default DAO). */
+  aliases?: readonly { clause: string; priority: number; owner?: Address }[];
+  qos?: ResolvedQos;
+  policy?: ResolvedPolicy;
+  forecasts?: () => readonly RiskForecast[];
+  faults?: FaultReporter;
 } = {}): Promise<Harness> {
   const common = options.common ?? createCommon({ logLevel: "silent" });
   const schedulerKey = privateKeyToAccount(generatePrivateKey());
@@ -82,6 +94,7 @@ export async function createDispatchHarness(options: {
     ...(options.policyFlags !== undefined ? { policyFlags: options.policyFlags } : {}),
     dao: DAO,
     tenantJurisdictions: ["KEN"],
+    ...(options.aliases ? { aliases: options.aliases } : {}),
   });
   const store = createJobStore({ database: openDatabase({ file: options.file ?? ":memory:", migrations: { jobs: JOB_STORE_MIGRATIONS } }), commit: options.commit ?? "immediate" });
   const inMemorySink = createInMemoryResultSink();
@@ -99,7 +112,7 @@ export async function createDispatchHarness(options: {
   };
   const metrics = createRelayerMetrics(common.metrics);
   const inputs = createInMemoryInputProvider();
-  inputs.putSensorBinding(network.clause.clauseId, undefined, { answerInput: "rainfall_72h_mm_x10", values: { insured_households: "1200" } });
+  for (const c of network.clauses) inputs.putSensorBinding(c.clauseId, undefined, { answerInput: "rainfall_72h_mm_x10", values: { insured_households: "1200" } });
   network.reader.setSensorTrigger(0n, 3600n);
 
   const behaviors = new Map<Address, Behavior>();
@@ -121,6 +134,8 @@ export async function createDispatchHarness(options: {
           throw new RelayerError("NODE_REFUSED", "NSF_CLAUSE_NOT_ACTIVE: (test)");
         case "malformed":
           return "<html>502 Bad Gateway</html>";
+        case "trap":
+          throw new RelayerError("NODE_REFUSED", "NSF_CLAUSE_TRAPPED: wasm unreachable executed (test)");
         case "hang":
           return new Promise((_, reject) => signal.addEventListener("abort", () => reject(new RelayerError("NODE_TIMEOUT", "aborted")), { once: true }));
         default:
@@ -171,7 +186,17 @@ export async function createDispatchHarness(options: {
     },
   };
 
-  const scheduler = createScheduler({ common, store, reader: network.reader, resolver: createInputResolver({ common, reader: network.reader, inputs }), metrics, inputWaitSeconds: 600 });
+  const scheduler = createScheduler({
+    common,
+    store,
+    reader: network.reader,
+    resolver: createInputResolver({ common, reader: network.reader, inputs }),
+    metrics,
+    inputWaitSeconds: 600,
+    ...(options.qos ? { qos: options.qos } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.forecasts ? { forecasts: options.forecasts } : {}),
+  });
   const dispatcher = createDispatcher({
     common,
     store,
@@ -184,6 +209,9 @@ export async function createDispatchHarness(options: {
     nodes: network.executors.map((e) => e.endpoint),
     config: { timeoutMs: 2_000, lateGraceMs: 10_000, tokenTtlSeconds: 600, concurrency: 16, maxAttemptsPerJob: 12, retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 2 }, maxClockSkewSeconds: 60, chainTimeCacheMs: 0, ...options.dispatch },
     runtime: { random: () => 0.5 },
+    ...(options.qos ? { qos: options.qos } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.faults ? { faults: options.faults } : {}),
   });
 
   let block = 100n;
@@ -197,21 +225,23 @@ export async function createDispatchHarness(options: {
     behaviors,
     schedulerKey,
     nodes: network.executors.map((e) => e.enclave.address),
-    addSensorJob(roundId, answer = 1875n) {
+    addSensorJob(roundId, answer = 1875n, clause) {
       const updatedAt = 1_750_000_000n - 30n;
-      const jobId = jobIdOf(network.chainId, network.deployments.jobRouter, network.clause.clauseId, sensorTriggerNonce(FEED, roundId));
+      const clauseFacts = clause ? network.clauses.find((c) => c.clauseId === clause.clauseId)! : network.clause;
+      const dao = clause?.dao ?? DAO;
+      const jobId = jobIdOf(network.chainId, network.deployments.jobRouter, clauseFacts.clauseId, sensorTriggerNonce(FEED, roundId));
       const ref = { blockNumber: ++block, blockHash: `0x${block.toString(16).padStart(64, "0")}` as Hex, logIndex: 0, transactionHash: `0x${(block + 1_000_000n).toString(16).padStart(64, "0")}` as Hex };
       const log: Extract<JobRouterLog, { type: "JobRequested" }> = {
         type: "JobRequested",
         ref,
         jobId,
-        clauseId: network.clause.clauseId,
-        tenantId: TENANT,
-        clauseVersion: network.clause.version,
+        clauseId: clauseFacts.clauseId,
+        tenantId: tenantIdOf(dao, "KEN"),
+        clauseVersion: clauseFacts.version,
         triggerType: TriggerType.Sensor,
         inputCommitment: sensorInputCommitment(FEED, roundId, answer, updatedAt),
         deadline: 1_750_000_000n + 3600n,
-        dao: DAO,
+        dao,
         jurisdiction: jurisdictionToBytes3("KEN"),
         triggerNonce: sensorTriggerNonce(FEED, roundId),
       };
