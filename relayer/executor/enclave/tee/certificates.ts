@@ -46,10 +46,12 @@ export function parseCertificate(der: Uint8Array, what: string): ParsedCertifica
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+?)-----END CERTIFICATE-----/g;
 
-/** Every certificate in a PEM text, in order. */
-export function parsePemCertificates(pem: string, what: string): ParsedCertificate[] {
+/** Every certificate in a PEM text, in order. `strict`: nothing but certificates and whitespace (for chains inside evidence). */
+export function parsePemCertificates(pem: string, what: string, options: { strict?: boolean } = {}): ParsedCertificate[] {
   const certs = [...pem.matchAll(PEM_CERTIFICATE)].map((m, i) => parseCertificate(new Uint8Array(Buffer.from(m[1]!.replace(/\s+/g, ""), "base64")), `${what}[${i}]`));
   if (certs.length === 0) throw new ExecutorError("ATTESTATION_MALFORMED", `${what}: no PEM certificate`);
+  // Nothing but certificates and whitespace: stray bytes around the chain are tampering or a parser mismatch.
+  if (options.strict && pem.replace(PEM_CERTIFICATE, "").trim() !== "") throw new ExecutorError("ATTESTATION_MALFORMED", `${what}: text outside the PEM certificates`);
   return certs;
 }
 

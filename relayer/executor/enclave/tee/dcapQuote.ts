@@ -35,6 +35,7 @@ export type TdReportBody = {
   seamAttributes: Uint8Array;
   /** TDATTRIBUTES (u64): bit 0 is TUD.DEBUG. */
   tdAttributes: bigint;
+  tdAttributesBytes: Uint8Array;
   xfam: Uint8Array;
   mrTd: Uint8Array;
   mrConfigId: Uint8Array;
@@ -86,7 +87,8 @@ function parseTdReportBody(bytes: Uint8Array, kind: "td10" | "td15"): TdReportBo
   const mrSeam = r.take(48, "MRSEAM");
   const mrSignerSeam = r.take(48, "MRSIGNERSEAM");
   const seamAttributes = r.take(8, "SEAMATTRIBUTES");
-  const tdAttributes = r.u64("TDATTRIBUTES");
+  const tdAttributesBytes = r.take(8, "TDATTRIBUTES");
+  const tdAttributes = new ByteReader(tdAttributesBytes, "TDATTRIBUTES").u64("TDATTRIBUTES");
   const xfam = r.take(8, "XFAM");
   const mrTd = r.take(48, "MRTD");
   const mrConfigId = r.take(48, "MRCONFIGID");
@@ -99,7 +101,7 @@ function parseTdReportBody(bytes: Uint8Array, kind: "td10" | "td15"): TdReportBo
     r.take(16, "TEE_TCB_SVN2");
     mrServiceTd = r.take(48, "MRSERVICETD");
   }
-  return { kind, teeTcbSvn, mrSeam, mrSignerSeam, seamAttributes, tdAttributes, xfam, mrTd, mrConfigId, mrOwner, mrOwnerConfig, rtmrs, reportData, mrServiceTd };
+  return { kind, teeTcbSvn, mrSeam, mrSignerSeam, seamAttributes, tdAttributes, tdAttributesBytes, xfam, mrTd, mrConfigId, mrOwner, mrOwnerConfig, rtmrs, reportData, mrServiceTd };
 }
 
 const BODY_BYTES = { sgx: 384, td10: 584, td15: 648 } as const;

@@ -24,7 +24,7 @@ export type DcapCollateral = {
 export type DcapRoots = { intelSgxRoot: ParsedCertificate };
 
 export type SgxMeasurements = { kind: "sgx"; mrEnclave: Hex; mrSigner: Hex; isvProdId: number; isvSvn: number; attributes: Hex };
-export type TdxMeasurements = { kind: "tdx"; mrTd: Hex; rtmrs: readonly Hex[]; mrConfigId: Hex; mrOwner: Hex; mrOwnerConfig: Hex; mrSeam: Hex; tdAttributes: Hex; mrServiceTd: Hex | undefined };
+export type TdxMeasurements = { kind: "tdx"; mrTd: Hex; rtmrs: readonly Hex[]; mrConfigId: Hex; mrOwner: Hex; mrOwnerConfig: Hex; mrSeam: Hex; /** As the quote holds them (byte order of the report, not a number). */ tdAttributes: Hex; mrServiceTd: Hex | undefined };
 
 export type DcapVerdict = {
   vendor: "intel-sgx" | "intel-tdx";
@@ -36,7 +36,7 @@ export type DcapVerdict = {
   /** SGX: MRENCLAVE. TDX: `sha256(MRTD ‖ RTMR0 ‖ RTMR1 ‖ RTMR2 ‖ RTMR3)` (docs/FORMATS.md §1). */
   measurement: Hex;
   details: SgxMeasurements | TdxMeasurements;
-  /** The oldest issue time among the signed collateral (TCB Info, QE Identity, both CRLs), for the age policy. */
+  /** The oldest issue time among TCB Info, QE Identity and the PCK CRL, for the age policy. */
   collateralIssuedAt: bigint;
 };
 
@@ -94,7 +94,7 @@ export async function verifyDcapQuote(raw: Uint8Array, collateral: DcapCollatera
   const root = roots.intelSgxRoot;
 
   // 1. The PCK chain from the quote, up to the pinned root (the root copy inside the quote is not trusted).
-  const pckChain = parsePemCertificates(quote.pckChainPem, "PCK chain");
+  const pckChain = parsePemCertificates(quote.pckChainPem, "PCK chain", { strict: true });
   const [pckLeaf, pckCa] = await verifyChainToPinnedRoot(pckChain, root, at, "PCK chain");
   if (!pckCa || pckCa === root) throw new ExecutorError("ATTESTATION_CHAIN_INVALID", "the PCK chain has no intermediate CA");
   // 2. Revocation: the root CRL must not list the PCK CA, the PCK CA's CRL must not list the leaf.
@@ -136,7 +136,8 @@ export async function verifyDcapQuote(raw: Uint8Array, collateral: DcapCollatera
   let tcb = combineTcb(platform, qe);
   if (module) tcb = combineTcb(tcb, module);
 
-  const collateralIssuedAt = [isoSeconds(tcbInfo.issueDate), isoSeconds(qeIdentity.issueDate), BigInt(pckCrl.thisUpdate.getTime() / 1000), BigInt(rootCrl.thisUpdate.getTime() / 1000)].reduce((a, b) => (a < b ? a : b));
+  // The root CA CRL is left out of the age: Intel reissues it about yearly (its nextUpdate is still enforced above).
+  const collateralIssuedAt = [isoSeconds(tcbInfo.issueDate), isoSeconds(qeIdentity.issueDate), BigInt(pckCrl.thisUpdate.getTime() / 1000)].reduce((a, b) => (a < b ? a : b));
   const common = {
     quoteVersion: quote.version,
     tcb: { ...tcb, platform: platform.status, qe: qe.status, tdxModule: module?.status, evaluationDataNumber: tcbInfo.tcbEvaluationDataNumber, fmspc: pck.fmspc },
@@ -165,7 +166,7 @@ export async function verifyDcapQuote(raw: Uint8Array, collateral: DcapCollatera
       mrOwner: toHex(body.mrOwner),
       mrOwnerConfig: toHex(body.mrOwnerConfig),
       mrSeam: toHex(body.mrSeam),
-      tdAttributes: `0x${body.tdAttributes.toString(16).padStart(16, "0")}`,
+      tdAttributes: toHex(body.tdAttributesBytes),
       mrServiceTd: body.mrServiceTd && toHex(body.mrServiceTd),
     },
   };
