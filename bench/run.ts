@@ -14,6 +14,7 @@ import { runEventToAnchorBench } from "./eventToAnchor.js";
 import { runExecutorBench } from "./executor.js";
 import { runPeerBench } from "./peers.js";
 import { runPipelineBench } from "./pipeline.js";
+import { runTeeVerificationBench } from "./teeVerification.js";
 
 type Section = { metrics: Record<string, number>; units: Record<string, string>; notes?: Record<string, string> };
 
@@ -50,6 +51,7 @@ const sections = [
   await section("aggregator (CAC verification, batch seal)", runAggregatorBench as () => Promise<Section>),
   await section("pipeline (3-of-5 jobs, in-process simulated executors)", runPipelineBench as () => Promise<Section>),
   await section("event to anchor (local hardhat node, 1 s blocks, 2 s batch window)", runEventToAnchorBench as () => Promise<Section>),
+  await section("TEE evidence verification (SGX, TDX, Nitro, SEV-SNP; real fixtures)", runTeeVerificationBench),
 ];
 
 // Later issues add sections; keep figures this run did not produce.

@@ -64,12 +64,22 @@ export function requireValidAt(cert: ParsedCertificate, at: bigint, what: string
   }
 }
 
-export async function isSignedBy(subject: ParsedCertificate, issuer: ParsedCertificate): Promise<boolean> {
-  try {
-    return await subject.cert.verify(issuer.cert);
-  } catch {
-    return false;
+// Results per (subject, issuer) object pair: parsed certificates are immutable, and the pinned roots (and the
+// AMD ASKs under them) are shared by every verification, so their signatures are checked once per process.
+const signatureChecks = new WeakMap<ParsedCertificate, WeakMap<ParsedCertificate, Promise<boolean>>>();
+
+export function isSignedBy(subject: ParsedCertificate, issuer: ParsedCertificate): Promise<boolean> {
+  let byIssuer = signatureChecks.get(subject);
+  if (!byIssuer) signatureChecks.set(subject, (byIssuer = new WeakMap()));
+  let result = byIssuer.get(issuer);
+  if (!result) {
+    result = subject.cert.verify(issuer.cert).then(
+      (ok) => ok === true,
+      () => false,
+    );
+    byIssuer.set(issuer, result);
   }
+  return result;
 }
 
 /**
@@ -109,18 +119,28 @@ export function parseCrl(der: Uint8Array, what: string): ParsedCrl {
   }
 }
 
+const crlChecks = new WeakMap<ParsedCrl, WeakMap<ParsedCertificate, Promise<boolean>>>();
+
+function isCrlSignedBy(crl: ParsedCrl, issuer: ParsedCertificate): Promise<boolean> {
+  let byIssuer = crlChecks.get(crl);
+  if (!byIssuer) crlChecks.set(crl, (byIssuer = new WeakMap()));
+  let result = byIssuer.get(issuer);
+  if (!result) {
+    result = crl.crl.verify({ issuerCertificate: issuer.cert }).then(
+      (ok) => ok === true,
+      () => false,
+    );
+    byIssuer.set(issuer, result);
+  }
+  return result;
+}
+
 /**
  * The CRL must be signed by `issuer`, current at `at` (thisUpdate ≤ at < nextUpdate; a CRL without nextUpdate
  * is refused: it could be arbitrarily old), and must not list `subject`.
  */
 export async function requireNotRevoked(crl: ParsedCrl, issuer: ParsedCertificate, subject: ParsedCertificate, at: bigint, what: string): Promise<void> {
-  let signed = false;
-  try {
-    signed = await crl.crl.verify({ issuerCertificate: issuer.cert });
-  } catch {
-    signed = false;
-  }
-  if (!signed) throw new ExecutorError("ATTESTATION_COLLATERAL_INVALID", `${what}: the CRL is not signed by "${issuer.commonName}"`);
+  if (!(await isCrlSignedBy(crl, issuer))) throw new ExecutorError("ATTESTATION_COLLATERAL_INVALID", `${what}: the CRL is not signed by "${issuer.commonName}"`);
   const t = secondsToDate(at);
   if (!crl.nextUpdate || t < crl.thisUpdate || t >= crl.nextUpdate) {
     throw new ExecutorError("ATTESTATION_OUTSIDE_VALIDITY", `${what}: CRL current ${crl.thisUpdate.toISOString()} … ${crl.nextUpdate?.toISOString() ?? "(no nextUpdate)"}, verification time ${t.toISOString()}`);

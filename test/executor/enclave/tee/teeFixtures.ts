@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { Address, Hex } from "viem";
+import { getAddress, type Address, type Hex } from "viem";
 import { TeeType } from "../../../../relayer/core/formats/enums.js";
 import { parseCertificate, parsePemCertificates } from "../../../../relayer/executor/enclave/tee/certificates.js";
 import type { DcapCollateral } from "../../../../relayer/executor/enclave/tee/verifyDcapQuote.js";
@@ -71,7 +71,7 @@ export function vcekDer(f: Entry): Uint8Array {
 }
 
 /** Any address: real vendor evidence binds report data the fixtures' authors chose, never an NSF key. */
-export const CLAIMED_KEY: Address = "0x00000000000000000000000000000000000E0001";
+export const CLAIMED_KEY: Address = getAddress("0x00000000000000000000000000000000000e0001");
 
 export function envelopeFor(vendor: "sgx" | "tdx" | "nitro" | "sev", f: Entry, overrides: { evidence?: Uint8Array; enclaveKey?: Address } = {}): Uint8Array {
   const enclaveKey = overrides.enclaveKey ?? CLAIMED_KEY;
