@@ -15,9 +15,9 @@ import { nitroSigStructure } from "../../../../relayer/executor/enclave/tee/nitr
 export type SyntheticNitro = { document: Uint8Array; rootDer: Uint8Array; pcrs: Uint8Array[] };
 
 const subtle = webcrypto.subtle;
-const ALG = { name: "ECDSA", namedCurve: "P-384" } as const;
+export const ALG = { name: "ECDSA", namedCurve: "P-384" } as const;
 
-async function certificate(p: { serial: number; subject: string; issuer: string; publicKey: CryptoKey; signingKey: CryptoKey; ca: boolean; notBefore: Date; notAfter: Date }): Promise<Uint8Array> {
+export async function certificate(p: { serial: number; subject: string; issuer: string; publicKey: CryptoKey; signingKey: CryptoKey; ca: boolean; notBefore: Date; notAfter: Date }): Promise<Uint8Array> {
   const cert = new pkijs.Certificate();
   cert.version = 2;
   cert.serialNumber = new asn1js.Integer({ value: p.serial });
