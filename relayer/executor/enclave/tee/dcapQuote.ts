@@ -3,7 +3,7 @@ import { ByteReader, isAllZero } from "./ByteReader.js";
 
 /**
  * Intel DCAP ECDSA quotes, versions 3 (SGX), 4 (SGX or TDX 1.0) and 5 (body descriptor; TDX 1.5), as laid out
- * in Intel's "SGX ECDSA Quote Library API" / "TDX DCAP Quoting Library API" (offsets: ../../../../docs/adr/0015).
+ * in Intel's "SGX ECDSA Quote Library API" / "TDX DCAP Quoting Library API" (offsets: test/fixtures/tee/VERIFY.md §1.1).
  * No maintained JavaScript library parses these, so this file does, strictly by the length fields.
  */
 export const INTEL_QE_VENDOR_ID = "939a7233f79c4ca9940a0db3957f0607";

@@ -27,7 +27,8 @@ export const MAX_NITRO_DOCUMENT_BYTES = 16_384 + 1_024;
 const ES384_PROTECTED = Uint8Array.from([0xa1, 0x01, 0x38, 0x22]); // {1: -35}
 const COSE_SIGN1_TAG = 18;
 
-const decoder = new Decoder({ mapsAsObjects: false, useRecords: false, int64AsType: "bigint" } as ConstructorParameters<typeof Decoder>[0]);
+// Maps stay Maps (PCR indexes are integer keys); no record extension. 8-byte integers decode as bigint.
+const decoder = new Decoder({ mapsAsObjects: false, useRecords: false } as ConstructorParameters<typeof Decoder>[0]);
 
 const malformed = (details: string, cause?: unknown) => new ExecutorError("ATTESTATION_MALFORMED", `Nitro attestation document: ${details}`, { cause });
 

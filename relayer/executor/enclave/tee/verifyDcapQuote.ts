@@ -51,8 +51,6 @@ function maskedEqual(value: Uint8Array, expectedHex: string, maskHex: string): b
 }
 
 function checkQeIdentity(qe: SgxReportBody, identity: QeIdentity): TcbVerdict {
-  const miscselect = Buffer.alloc(4);
-  miscselect.writeUInt32LE(qe.miscSelect);
   // Intel writes miscselect as a big-endian hex u32 in JSON; compare as numbers.
   const misc = Number.parseInt(identity.miscselect, 16) >>> 0;
   const miscMask = Number.parseInt(identity.miscselectMask, 16) >>> 0;
