@@ -18,6 +18,7 @@ import { runMultitenancyBench } from "./multitenancy.js";
 import { runPeerBench } from "./peers.js";
 import { runPipelineBench } from "./pipeline.js";
 import { runVerifyBench } from "./verify.js";
+import { runTeeVerificationBench } from "./teeVerification.js";
 
 type Section = { metrics: Record<string, number>; units: Record<string, string>; notes?: Record<string, string> };
 
@@ -61,6 +62,7 @@ const sections = [
   await section("nsf verify of one execution (local hardhat node + arlocal)", runVerifyBench as () => Promise<Section>),
   await section("explorer page (Vite build, bytes the browser downloads)", runExplorerBench),
   await section("multitenancy QoS (disaster p95 idle vs under a 10,000-job mixed-tenant flood)", () => runMultitenancyBench()),
+  await section("TEE evidence verification (SGX, TDX, Nitro, SEV-SNP; real fixtures)", runTeeVerificationBench),
 ];
 
 // Later issues add sections; keep figures this run did not produce.

@@ -4,8 +4,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import type { Common } from "../common/Common.js";
 import { assembleQuorumProof } from "../core/quorum/quorumProof.js";
 import { createAttestationValidator, type AttestationValidator } from "../executor/enclave/createAttestationValidator.js";
-import { createEvidenceVerifierRegistry } from "../executor/enclave/createEvidenceVerifierRegistry.js";
-import { createUnsafeSimulatedEvidenceVerifier } from "../executor/enclave/createUnsafeSimulatedEvidenceVerifier.js";
+import { createAttestationEvidenceVerifiers } from "../executor/enclave/createAttestationEvidenceVerifiers.js";
 import { resolveNodeConfig } from "../executor/node/nodeConfig.js";
 import { startNode, type RunningNode } from "../executor/node/startNode.js";
 import type { NetworkRoles } from "./bootstrapNetwork.js";
@@ -53,7 +52,8 @@ export async function startDevExecutors(parameters: StartDevExecutorsParameters)
     createAttestationValidator({
       common,
       account,
-      verifiers: createEvidenceVerifierRegistry([createUnsafeSimulatedEvidenceVerifier({ trustedDevRoots: [devRoot] })]),
+      // The same registry a production validator uses (SGX, TDX, SEV-SNP, Nitro), plus the simulated TEE: dev only.
+      verifiers: createAttestationEvidenceVerifiers({ unsafeSimulatedDevRoots: [devRoot] }),
       policy: { chainId: network.chainId, nodeRegistry: registry, allowedMeasurements: [SIMULATED_DEV_MEASUREMENT], maxEvidenceAgeSeconds: 600n, maxClockSkewSeconds: 60n, verdictValiditySeconds: 86_400n, allowSimulated: true },
       configDigest: async () => (await network.contracts.nodeRegistry.validatorConfig())[0] as Hex,
       now: parameters.chainTime,

@@ -4,13 +4,15 @@ import { verdictDigest, verdictTypedData, type AttestationVerdict } from "../../
 import { jurisdictionToBytes3 } from "../../core/formats/ids.js";
 import { ExecutorError } from "../errors/ExecutorError.js";
 import type { EvidenceVerifierRegistry } from "./createEvidenceVerifierRegistry.js";
-import { reportDataOf } from "./reportData.js";
+import type { VerifiedEvidence } from "./EvidenceVerifier.js";
+import { reportDataBinds, reportDataOf } from "./reportData.js";
+import { applyHardwarePolicy, type HardwareAttestationPolicy, type TcbStatus } from "./tee/hardwareAttestationPolicy.js";
 
 export type AttestationPolicy = {
   /** The chain and NodeRegistry instance the report data must bind (and the verdict's EIP-712 domain). */
   chainId: bigint;
   nodeRegistry: Address;
-  /** Enclave measurements this validator vouches for (governance's allowlist). */
+  /** Simulated enclave measurements this validator vouches for (governance's allowlist; hardware: `hardware.measurements`). */
   allowedMeasurements: readonly Hex[];
   /** Evidence older than this (by chain time) is stale. */
   maxEvidenceAgeSeconds: bigint;
@@ -20,6 +22,8 @@ export type AttestationPolicy = {
   verdictValiditySeconds: bigint;
   /** Accept SIMULATED TEE evidence: development chains only. */
   allowSimulated: boolean;
+  /** Policy for hardware evidence (SGX, TDX, SEV-SNP, Nitro). Absent: all hardware evidence is refused (fail closed). */
+  hardware?: HardwareAttestationPolicy;
 };
 
 export type AttestationRequest = {
@@ -33,10 +37,27 @@ export type AttestationRequest = {
   sovereign: boolean;
 };
 
-export type SignedVerdict = { verdict: AttestationVerdict; digest: Hex; signature: Hex; signer: Address };
+/**
+ * Everything the validator concluded about one request, before signing. "Genuine and acceptable" (vendor
+ * signatures, chains, collateral, debug, TCB, allowlist, freshness) is kept apart from "bound to this key, chain,
+ * registry and nonce" (`binding`), so real vendor evidence whose report data was made for someone else can still
+ * be shown to be genuine; `validate` signs only when both hold.
+ */
+export type AttestationAssessment = {
+  evidence: VerifiedEvidence;
+  /** Hardware evidence: the TCB status policy accepted, its advisories and the policy's id. */
+  tcbStatus: TcbStatus | undefined;
+  advisories: readonly string[];
+  policyId: Hex | undefined;
+  binding: { ok: boolean; expected: Hex; carried: Hex };
+};
+
+export type SignedVerdict = { verdict: AttestationVerdict; digest: Hex; signature: Hex; signer: Address; assessment: AttestationAssessment };
 
 export type AttestationValidator = {
   readonly address: Address;
+  /** Verifies and applies policy; throws on the first refusal except the report-data binding, which it reports. */
+  assess(request: AttestationRequest): Promise<AttestationAssessment>;
   validate(request: AttestationRequest): Promise<SignedVerdict>;
 };
 
@@ -68,27 +89,47 @@ export function createAttestationValidator(parameters: AttestationValidatorParam
     throw error;
   };
 
+  async function assess(request: AttestationRequest): Promise<AttestationAssessment> {
+    // Chain time first: certificates, CRLs and collateral are judged at it, as is freshness.
+    const now = await parameters.now();
+    const evidence = await verifiers.verify(request.teeType, request.evidence, { at: now }).catch((error: unknown) => {
+      if (error instanceof ExecutorError) return refuse(error, request);
+      return refuse(new ExecutorError("ATTESTATION_MALFORMED", "the verifier failed", { cause: error }), request);
+    });
+    if (evidence.simulated && !policy.allowSimulated) {
+      refuse(new ExecutorError("ATTESTATION_SIMULATED_NOT_ALLOWED", "this validator's policy accepts hardware TEEs only"), request);
+    }
+    if (evidence.debug) refuse(new ExecutorError("ATTESTATION_DEBUG", `enclave ${evidence.enclaveKey}`), request);
+    let outcome: { tcbStatus: TcbStatus | undefined; advisories: readonly string[]; policyId: Hex | undefined } = { tcbStatus: undefined, advisories: [], policyId: undefined };
+    let allowedHere: ReadonlySet<string> = allowed;
+    if (!evidence.simulated) {
+      const hardware = policy.hardware;
+      if (!hardware) return refuse(new ExecutorError("ATTESTATION_POLICY_MISSING", `no hardware policy (TEE type ${evidence.teeType})`), request);
+      try {
+        outcome = applyHardwarePolicy(evidence, hardware, now);
+      } catch (error) {
+        return refuse(error instanceof ExecutorError ? error : new ExecutorError("ATTESTATION_MALFORMED", "the policy check failed", { cause: error }), request);
+      }
+      allowedHere = new Set((hardware.measurements[evidence.teeType] ?? []).map((m) => m.toLowerCase()));
+    }
+    if (!allowedHere.has(evidence.measurement.toLowerCase())) {
+      refuse(new ExecutorError("ATTESTATION_MEASUREMENT_NOT_ALLOWED", `measurement ${evidence.measurement}`), request);
+    }
+    if (evidence.timestamp + policy.maxEvidenceAgeSeconds < now || evidence.timestamp > now + policy.maxClockSkewSeconds) {
+      refuse(new ExecutorError("ATTESTATION_STALE", `evidence time ${evidence.timestamp}, chain time ${now}, max age ${policy.maxEvidenceAgeSeconds} s`), request);
+    }
+    const expected = reportDataOf({ chainId: policy.chainId, nodeRegistry: policy.nodeRegistry, enclaveKey: evidence.enclaveKey, nonce: request.nonce });
+    return { evidence, ...outcome, binding: { ok: reportDataBinds(evidence.reportData, expected), expected, carried: evidence.reportData } };
+  }
+
   return {
     address: account.address,
+    assess,
     async validate(request) {
-      const evidence = await verifiers.verify(request.teeType, request.evidence).catch((error: unknown) => {
-        if (error instanceof ExecutorError) return refuse(error, request);
-        return refuse(new ExecutorError("ATTESTATION_MALFORMED", "the verifier failed", { cause: error }), request);
-      });
-      if (evidence.simulated && !policy.allowSimulated) {
-        refuse(new ExecutorError("ATTESTATION_SIMULATED_NOT_ALLOWED", "this validator's policy accepts hardware TEEs only"), request);
-      }
-      if (evidence.debug) refuse(new ExecutorError("ATTESTATION_DEBUG", `enclave ${evidence.enclaveKey}`), request);
-      const expected = reportDataOf({ chainId: policy.chainId, nodeRegistry: policy.nodeRegistry, enclaveKey: evidence.enclaveKey, nonce: request.nonce });
-      if (evidence.reportData.toLowerCase() !== expected) {
-        refuse(new ExecutorError("ATTESTATION_REPORT_DATA_MISMATCH", `expected ${expected}, evidence carries ${evidence.reportData}`), request);
-      }
-      if (!allowed.has(evidence.measurement.toLowerCase())) {
-        refuse(new ExecutorError("ATTESTATION_MEASUREMENT_NOT_ALLOWED", `measurement ${evidence.measurement}`), request);
-      }
-      const now = await parameters.now();
-      if (evidence.timestamp + policy.maxEvidenceAgeSeconds < now || evidence.timestamp > now + policy.maxClockSkewSeconds) {
-        refuse(new ExecutorError("ATTESTATION_STALE", `evidence time ${evidence.timestamp}, chain time ${now}, max age ${policy.maxEvidenceAgeSeconds} s`), request);
+      const assessment = await assess(request);
+      const { evidence, binding } = assessment;
+      if (!binding.ok) {
+        refuse(new ExecutorError("ATTESTATION_REPORT_DATA_MISMATCH", `expected ${binding.expected}, evidence carries ${binding.carried}`), request);
       }
       const verdict: AttestationVerdict = {
         enclaveKey: evidence.enclaveKey,
@@ -104,8 +145,8 @@ export function createAttestationValidator(parameters: AttestationValidatorParam
         configDigest: await parameters.configDigest(),
       };
       const signature = await account.signTypedData(verdictTypedData(registry, verdict));
-      logger.info({ enclaveKey: verdict.enclaveKey, attestationId: verdict.attestationId, simulated: evidence.simulated }, "attestation verdict signed");
-      return { verdict, digest: verdictDigest(registry, verdict), signature, signer: account.address };
+      logger.info({ enclaveKey: verdict.enclaveKey, attestationId: verdict.attestationId, simulated: evidence.simulated, vendor: evidence.hardware?.vendor, tcbStatus: assessment.tcbStatus, policyId: assessment.policyId }, "attestation verdict signed");
+      return { verdict, digest: verdictDigest(registry, verdict), signature, signer: account.address, assessment };
     },
   };
 }

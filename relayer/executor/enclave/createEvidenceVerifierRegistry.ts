@@ -1,9 +1,9 @@
 import type { TeeType } from "../../core/formats/enums.js";
 import { ExecutorError } from "../errors/ExecutorError.js";
-import type { EvidenceVerifier, VerifiedEvidence } from "./EvidenceVerifier.js";
+import type { EvidenceVerifier, VerificationContext, VerifiedEvidence } from "./EvidenceVerifier.js";
 
 export type EvidenceVerifierRegistry = {
-  verify(teeType: TeeType | number, raw: Uint8Array): Promise<VerifiedEvidence>;
+  verify(teeType: TeeType | number, raw: Uint8Array, context: VerificationContext): Promise<VerifiedEvidence>;
   supports(teeType: TeeType | number): boolean;
 };
 
@@ -16,10 +16,10 @@ export function createEvidenceVerifierRegistry(verifiers: readonly EvidenceVerif
   }
   return {
     supports: (teeType) => byType.has(teeType),
-    async verify(teeType, raw) {
+    async verify(teeType, raw, context) {
       const verifier = byType.get(teeType);
       if (!verifier) throw new ExecutorError("ATTESTATION_TEE_UNSUPPORTED", `TEE type ${teeType}; supported: ${[...byType.keys()].join(", ") || "none"}`);
-      const verified = await verifier.verify(raw);
+      const verified = await verifier.verify(raw, context);
       // A verifier must not report another type than the one it is registered for.
       if (verified.teeType !== teeType) throw new ExecutorError("ATTESTATION_MALFORMED", `evidence of TEE type ${verified.teeType} submitted as ${teeType}`);
       return verified;

@@ -15,3 +15,14 @@ export function reportDataOf(binding: ReportDataBinding): Hex {
     ),
   );
 }
+
+/**
+ * Whether the report data a TEE signed carries `expected` (a `reportDataOf` value): exactly, when the TEE's
+ * field is 32 bytes (Nitro `user_data`, simulated), or as the first 32 of 64 bytes with the rest zero (SGX, TDX,
+ * SEV-SNP), so no other content can ride along.
+ */
+export function reportDataBinds(carried: Hex, expected: Hex): boolean {
+  const c = carried.toLowerCase();
+  const e = expected.toLowerCase();
+  return c === e || c === `${e}${"0".repeat(64)}`;
+}

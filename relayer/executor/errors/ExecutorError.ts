@@ -63,6 +63,16 @@ export const ExecutorErrors = {
   ATTESTATION_MEASUREMENT_NOT_ALLOWED: { code: "NSF_ATTESTATION_MEASUREMENT_NOT_ALLOWED", httpStatus: 422, retryable: false, title: "The enclave measurement is not on the allowlist" },
   ATTESTATION_STALE: { code: "NSF_ATTESTATION_STALE", httpStatus: 422, retryable: false, title: "The attestation evidence is stale or from the future" },
   ATTESTATION_SIMULATED_NOT_ALLOWED: { code: "NSF_ATTESTATION_SIMULATED_NOT_ALLOWED", httpStatus: 422, retryable: false, title: "Simulated TEE evidence is not allowed here" },
+  // Hardware evidence (docs/adr/0015-hardware-tee-evidence.md): each reason its own code, so tests and
+  // operators see why evidence was refused without parsing text.
+  ATTESTATION_CHAIN_INVALID: { code: "NSF_ATTESTATION_CHAIN_INVALID", httpStatus: 422, retryable: false, title: "The certificate chain does not lead to the pinned vendor root" },
+  ATTESTATION_OUTSIDE_VALIDITY: { code: "NSF_ATTESTATION_OUTSIDE_VALIDITY", httpStatus: 422, retryable: false, title: "A certificate, CRL or collateral item is not valid at the verification time" },
+  ATTESTATION_REVOKED: { code: "NSF_ATTESTATION_REVOKED", httpStatus: 422, retryable: false, title: "A certificate in the chain is revoked" },
+  ATTESTATION_COLLATERAL_INVALID: { code: "NSF_ATTESTATION_COLLATERAL_INVALID", httpStatus: 422, retryable: false, title: "The vendor collateral is missing, unsigned or does not belong to this evidence" },
+  ATTESTATION_TCB_UNSUPPORTED: { code: "NSF_ATTESTATION_TCB_UNSUPPORTED", httpStatus: 422, retryable: false, title: "No TCB level in the vendor collateral matches this platform" },
+  ATTESTATION_TCB_NOT_ALLOWED: { code: "NSF_ATTESTATION_TCB_NOT_ALLOWED", httpStatus: 422, retryable: false, title: "The platform's TCB status is not accepted by the attestation policy" },
+  ATTESTATION_COLLATERAL_TOO_OLD: { code: "NSF_ATTESTATION_COLLATERAL_TOO_OLD", httpStatus: 422, retryable: false, title: "The vendor collateral is older than the attestation policy allows" },
+  ATTESTATION_POLICY_MISSING: { code: "NSF_ATTESTATION_POLICY_MISSING", httpStatus: 422, retryable: false, title: "This validator has no policy for hardware evidence of this type" },
 
   // Node plumbing.
   CONFIG_INVALID: { code: "NSF_CONFIG_INVALID", httpStatus: 500, retryable: false, title: "The node configuration is invalid" },
