@@ -1,3 +1,4 @@
+import { bn254 } from "@noble/curves/bn254.js";
 import type { Hex } from "viem";
 import { z } from "zod";
 import { ZkError } from "./ZkError.js";
@@ -75,6 +76,7 @@ export function parseZkProofEnvelope(value: unknown): ParsedZkProof {
     ],
     c: [coordinate(c[0], "c.x"), coordinate(c[1], "c.y")],
   };
+  assertOnCurve(proof);
   return {
     circuitHash: envelope.circuit_hash as Hex,
     vkeyHash: envelope.vkey_hash as Hex,
@@ -82,6 +84,29 @@ export function parseZkProofEnvelope(value: unknown): ParsedZkProof {
     publicSignals: publicSignalsFromArray(signals),
     envelope,
   };
+}
+
+/**
+ * a and c on G1, b on G2 (in the prime-order subgroup): snarkjs answers a bare `false` for points off the
+ * curve, which would make a malformed proof look like a forged one.
+ */
+function assertOnCurve(proof: Groth16Proof): void {
+  const check = (name: string, assert: () => void) => {
+    try {
+      assert();
+    } catch (cause) {
+      throw new ZkError("PROOF_MALFORMED", `proof ${name} is not a point of the curve group`, cause);
+    }
+  };
+  const { G1, G2, fields } = bn254;
+  check("a", () => G1.Point.fromAffine({ x: proof.a[0], y: proof.a[1] }).assertValidity());
+  check("c", () => G1.Point.fromAffine({ x: proof.c[0], y: proof.c[1] }).assertValidity());
+  check("b", () =>
+    G2.Point.fromAffine({
+      x: fields.Fp2.create({ c0: proof.b[0][0], c1: proof.b[0][1] }),
+      y: fields.Fp2.create({ c0: proof.b[1][0], c1: proof.b[1][1] }),
+    }).assertValidity(),
+  );
 }
 
 /** snarkjs's projective JSON form (z = 1) of an envelope's proof, for `groth16.verify`. */
