@@ -21,8 +21,8 @@ export async function verifyZkProof(circuit: ZkCircuit, parsed: ParsedZkProof): 
   try {
     valid = await snarkjs.groth16.verify(circuit.vkey, publicSignalsToArray(parsed.publicSignals).map(String), toSnarkjsProof(parsed.envelope));
   } catch (cause) {
-    // A coordinate pair that is not a curve point makes the pairing code throw rather than return false.
-    throw new ZkError("PROOF_MALFORMED", `proof points are not on BN254: ${String((cause as Error)?.message ?? cause)}`, cause);
+    // parseZkProofEnvelope already refused points off the curve; anything snarkjs still throws on is malformed.
+    throw new ZkError("PROOF_MALFORMED", `snarkjs could not verify: ${String((cause as Error)?.message ?? cause)}`, cause);
   }
   if (!valid) throw new ZkError("PROOF_INVALID", `${circuit.spec.name}: the pairing check failed`);
 }
