@@ -59,7 +59,7 @@ export async function witnessSatisfies(r1csPath: string, witness: readonly bigin
   le(SNARK_SCALAR_FIELD, false).copy(meta, 4);
   meta.writeUInt32LE(witness.length, 4 + n8);
   const file = path.join(workDir, `forged-${Math.random().toString(16).slice(2)}.wtns`);
-  writeFileSync(file, Buffer.concat([header, section(1, meta), section(2, Buffer.concat(witness.map(le)))]));
+  writeFileSync(file, Buffer.concat([header, section(1, meta), section(2, Buffer.concat(witness.map((value) => le(value))))]));
   // snarkjs reports the first failing row through its logger (and needs one to be present).
   const silent = { info() {}, warn() {}, error() {}, debug() {} };
   return snarkjs.wtns.check(r1csPath, file, silent);
