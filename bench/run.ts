@@ -14,6 +14,7 @@ import { runEventToAnchorBench } from "./eventToAnchor.js";
 import { runExecutorBench } from "./executor.js";
 import { runPeerBench } from "./peers.js";
 import { runPipelineBench } from "./pipeline.js";
+import { runZkBench } from "./zk.js";
 
 type Section = { metrics: Record<string, number>; units: Record<string, string>; notes?: Record<string, string> };
 
@@ -33,6 +34,9 @@ const TARGETS: Record<string, { max?: number; min?: number; stretch?: number }> 
   pipeline_jobs_per_s: { min: 1_000 },
   // window + 2 blocks for the run's 2 s window and 1 s blocks
   event_to_anchor_p95_ms: { max: 4_000 },
+  // issue 9
+  zk_prove_ms_p50: { max: 250 },
+  zk_verify_gas: { max: 250_000 },
 };
 
 async function section(name: string, run: () => Promise<Section>): Promise<Section> {
@@ -43,20 +47,30 @@ async function section(name: string, run: () => Promise<Section>): Promise<Secti
   return result;
 }
 
-const sections = [
-  await section("contract gas (anchor, inclusion, execution)", runContractGasBench),
-  await section("peers (Chainlink KeystoneForwarder, EAS)", runPeerBench),
-  await section("executor (WASM sandbox, CAC signing)", runExecutorBench as () => Promise<Section>),
-  await section("aggregator (CAC verification, batch seal)", runAggregatorBench as () => Promise<Section>),
-  await section("pipeline (3-of-5 jobs, in-process simulated executors)", runPipelineBench as () => Promise<Section>),
-  await section("event to anchor (local hardhat node, 1 s blocks, 2 s batch window)", runEventToAnchorBench as () => Promise<Section>),
+// `npm run bench -- zk gas` runs only the named sections (keys below); figures of the others are kept from the
+// previous latest.json, as for sections a run does not produce.
+const only = new Set(process.argv.slice(2));
+const plan: [key: string, name: string, run: () => Promise<Section>][] = [
+  ["gas", "contract gas (anchor, inclusion, execution)", runContractGasBench],
+  ["peers", "peers (Chainlink KeystoneForwarder, EAS)", runPeerBench],
+  ["executor", "executor (WASM sandbox, CAC signing)", runExecutorBench as () => Promise<Section>],
+  ["aggregator", "aggregator (CAC verification, batch seal)", runAggregatorBench as () => Promise<Section>],
+  ["pipeline", "pipeline (3-of-5 jobs, in-process simulated executors)", runPipelineBench as () => Promise<Section>],
+  ["anchor", "event to anchor (local hardhat node, 1 s blocks, 2 s batch window)", runEventToAnchorBench as () => Promise<Section>],
+  ["zk", "zero-knowledge clauses (Groth16 flood circuit: prove, verify, gas)", runZkBench],
 ];
+const sections: Section[] = [];
+for (const [key, name, run] of plan) if (only.size === 0 || only.has(key)) sections.push(await section(name, run));
+// snarkjs keeps worker threads for BN254 until its curve is terminated.
+await (globalThis as { curve_bn128?: { terminate(): Promise<void> } | null }).curve_bn128?.terminate();
 
 // Later issues add sections; keep figures this run did not produce.
-const previous = existsSync(outFile) ? (JSON.parse(readFileSync(outFile, "utf8")) as { metrics?: Record<string, number>; units?: Record<string, string> }) : {};
+const previous = existsSync(outFile)
+  ? (JSON.parse(readFileSync(outFile, "utf8")) as { metrics?: Record<string, number>; units?: Record<string, string>; notes?: Record<string, string> })
+  : {};
 const metrics: Record<string, number> = { ...(previous.metrics ?? {}) };
 const units: Record<string, string> = { ...(previous.units ?? {}) };
-const notes: Record<string, string> = {};
+const notes: Record<string, string> = { ...(previous.notes ?? {}) };
 for (const s of sections) {
   Object.assign(metrics, s.metrics);
   Object.assign(units, s.units);

@@ -23,6 +23,8 @@ export type DevSummary = {
   }[];
   batches: { batchSeq: string; firstSeq: string; lastSeq: string; root: Hex; anchorTx: Hex | null; anchorBlock: string | null; gasUsed: string | null }[];
   payout: { job: Hex; consumer: Address; claimTx: Hex; claimGas: string; paid: string; paidUnits: string; secondClaim: string };
+  /** The zk clause run (docs/ZK.md): proof made, verified off-chain and by the consumer, paid once. */
+  zkPayout?: { clause: string; verifier: Address; consumer: Address; job: Hex; commitment: string; proveMs: number; claimTx: Hex; claimGas: string; paidUnits: string; secondClaim: string };
   elapsedSeconds: number;
 };
 
@@ -54,6 +56,15 @@ export function renderDevSummary(s: DevSummary): string {
   row("consumer", `ParametricPayout ${s.payout.consumer}`);
   row("claim", `${s.payout.claimTx} (${s.payout.claimGas} gas): paid ${s.payout.paidUnits} DEVUSD for job ${s.payout.job}`);
   row("second claim", s.payout.secondClaim === "ParametricPayoutAlreadyPaid" ? "refused (ParametricPayoutAlreadyPaid)" : `NOT refused as expected: ${s.payout.secondClaim}`);
+  if (s.zkPayout) {
+    const z = s.zkPayout;
+    lines.push("", "  Zero-knowledge payout (Groth16, development setup — UNSAFE FOR PRODUCTION)");
+    row("clause", `${z.clause}, verifier ${z.verifier}`);
+    row("commitment", `${z.commitment} (Poseidon of the private reading and a salt)`);
+    row("proof", `made in ${z.proveMs.toFixed(0)} ms, verified off-chain, then on-chain by ZkParametricPayout ${z.consumer}`);
+    row("claim", `${z.claimTx} (${z.claimGas} gas): paid ${z.paidUnits} DEVUSD for job ${z.job}`);
+    row("second claim", z.secondClaim === "ParametricPayoutAlreadyPaid" ? "refused (ParametricPayoutAlreadyPaid)" : `NOT refused as expected: ${z.secondClaim}`);
+  }
   lines.push("", "  Relayer");
   row("status", s.relayer.statusUrl ? `${s.relayer.statusUrl}/status` : "(disabled)");
   row("metrics", s.relayer.statusUrl ? `${s.relayer.statusUrl}/metrics` : "(disabled)");

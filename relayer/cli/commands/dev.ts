@@ -16,6 +16,7 @@ import { renderDevSummary, usdc, type DevSummary } from "../../devnet/devSummary
 import { startLocalNode, type LocalNode } from "../../devnet/localNode.js";
 import { createLineProgress } from "../../devnet/progress.js";
 import { provePayout } from "../../devnet/provePayout.js";
+import { runZkFloodPayout, ZK_FLOOD } from "../../devnet/zkFloodPayout.js";
 import { exampleClauseDir, FLOOD, PANDEMIC, setUpDevNetwork } from "../../devnet/setUpDevNetwork.js";
 import { startDevExecutors, type DevExecutor } from "../../devnet/startDevExecutors.js";
 import { performSensorUpkeep, requestJobThroughGovernance } from "../../devnet/triggers.js";
@@ -34,7 +35,7 @@ export type DevOptions = {
 };
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const STEPS = 12;
+const STEPS = 13;
 
 class Interrupted extends NsfError {
   constructor(signal: string) {
@@ -196,6 +197,25 @@ export async function runDev(options: DevOptions): Promise<void> {
       throw new NsfError("NSF_DEV_PAYOUT_MISMATCH", { shortMessage: "the payout consumer did not pay exactly once", details: `paid ${payout.paid}, second claim: ${payout.secondClaim}` });
     }
 
+    progress.step(`Zero-knowledge clause: ReliefDAO registers ${ZK_FLOOD.id} with its circuit; a private reading is proved and paid`);
+    const zk = await abortable(
+      runZkFloodPayout(connection, {
+        network,
+        relief: daos.relief,
+        stablecoin: dev.stablecoin,
+        beneficiary: accounts.beneficiary,
+        attester: accounts.spare[2] ?? accounts.deployer,
+        claimant: accounts.spare[1] ?? accounts.deployer,
+      }),
+      signal,
+    );
+    progress.detail(`proposal ${short(zk.proposal.proposalId.toString())} executed (tx ${zk.proposal.transactions.execute}): model zk, circuit + vkey hashes, verifier ${zk.verifier}`);
+    progress.detail(`input commitment ${zk.commitment} attested for job ${zk.jobId}`);
+    progress.detail(`Groth16 proof in ${zk.proveMs.toFixed(0)} ms, verified off-chain; claimWithProof ${zk.claimTx} (${zk.claimGas} gas): paid ${usdc(zk.paid)} DEVUSD`);
+    if (zk.paid === 0n || zk.secondClaim !== "ParametricPayoutAlreadyPaid") {
+      throw new NsfError("NSF_DEV_PAYOUT_MISMATCH", { shortMessage: "the zk payout consumer did not pay exactly once", details: `paid ${zk.paid}, second claim: ${zk.secondClaim}` });
+    }
+
     progress.step("Done");
     const summary: DevSummary = await summarize({
       relayer,
@@ -213,6 +233,18 @@ export async function runDev(options: DevOptions): Promise<void> {
       payout: { job: sensor.jobId, consumer: payout.consumer, claimTx: payout.claimTx, claimGas: payout.claimGas.toString(), paid: payout.paid.toString(), paidUnits: usdc(payout.paid), secondClaim: payout.secondClaim },
       started,
     });
+    summary.zkPayout = {
+      clause: ZK_FLOOD.id,
+      verifier: zk.verifier,
+      consumer: zk.consumer,
+      job: zk.jobId,
+      commitment: zk.commitment.toString(),
+      proveMs: Math.round(zk.proveMs),
+      claimTx: zk.claimTx,
+      claimGas: zk.claimGas.toString(),
+      paidUnits: usdc(zk.paid),
+      secondClaim: zk.secondClaim,
+    };
     writeFileSync(path.join(out, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
     process.stdout.write(renderDevSummary(summary));
     process.stdout.write(`\nsummary written to ${shown(path.join(out, "summary.json"))}\n`);
@@ -235,6 +267,8 @@ export async function runDev(options: DevOptions): Promise<void> {
     await relayer?.stop().catch(() => undefined);
     await Promise.all(executors.map((e) => e.close().catch(() => undefined)));
     await hardhatNode?.stop();
+    // snarkjs's BN254 worker threads (the zk step) would otherwise keep the process alive.
+    await (globalThis as { curve_bn128?: { terminate(): Promise<void> } | null }).curve_bn128?.terminate().catch(() => undefined);
     if (deploymentId) rmSync(path.join(root, "ignition", "deployments", deploymentId), { recursive: true, force: true });
     destination.flushSync();
     if (hardhatNode) process.stdout.write(`stopped: relayer, ${executors.length} executor nodes, hardhat node (pid ${hardhatNode.process.pid})\n`);

@@ -43,7 +43,11 @@ describe("nsf dev (the README's main command), run as its own process", function
     }
     expect(summary.payout.paid).to.equal((1_200n * 50_000_000n).toString());
     expect(summary.payout.secondClaim).to.equal("ParametricPayoutAlreadyPaid");
-    expect(run.stdout()).to.include("[12/12] Done");
+    // The zk clause (docs/ZK.md): registered with its circuit by a ReliefDAO proposal, proved, verified, paid once.
+    expect(summary.zkPayout?.clause).to.equal("UNDRR::Disaster::FloodPayoutZk@1.0.0");
+    expect(summary.zkPayout?.paidUnits).to.equal("60000");
+    expect(summary.zkPayout?.secondClaim).to.equal("ParametricPayoutAlreadyPaid");
+    expect(run.stdout()).to.include("[13/13] Done");
     expect(run.stdout()).to.include("refused (ParametricPayoutAlreadyPaid)");
 
     const pid = hardhatPidOf(run.stdout());
