@@ -19,6 +19,7 @@ import { runPeerBench } from "./peers.js";
 import { runPipelineBench } from "./pipeline.js";
 import { runVerifyBench } from "./verify.js";
 import { runTeeVerificationBench } from "./teeVerification.js";
+import { runZkBench } from "./zk.js";
 
 type Section = { metrics: Record<string, number>; units: Record<string, string>; notes?: Record<string, string> };
 
@@ -41,6 +42,9 @@ const TARGETS: Record<string, { max?: number; min?: number; stretch?: number }> 
   // issue 6: disaster jobs under a 10,000-job planning flood within 1.5x of their idle p95
   disaster_p95_flood_vs_idle_ratio: { max: 1.5 },
   multitenancy_jobs_lost: { max: 0 },
+  // issue 9
+  zk_prove_ms_p50: { max: 250 },
+  zk_verify_gas: { max: 250_000 },
 };
 
 async function section(name: string, run: () => Promise<Section>): Promise<Section> {
@@ -51,25 +55,35 @@ async function section(name: string, run: () => Promise<Section>): Promise<Secti
   return result;
 }
 
-const sections = [
-  await section("contract gas (anchor, inclusion, execution)", runContractGasBench),
-  await section("peers (Chainlink KeystoneForwarder, EAS)", runPeerBench),
-  await section("executor (WASM sandbox, CAC signing)", runExecutorBench as () => Promise<Section>),
-  await section("aggregator (CAC verification, batch seal)", runAggregatorBench as () => Promise<Section>),
-  await section("pipeline (3-of-5 jobs, in-process simulated executors)", runPipelineBench as () => Promise<Section>),
-  await section("event to anchor (local hardhat node, 1 s blocks, 2 s batch window)", runEventToAnchorBench as () => Promise<Section>),
-  await section("Arweave archive (arlocal: prepare before the anchor, upload until confirmed)", runArchiveBench as () => Promise<Section>),
-  await section("nsf verify of one execution (local hardhat node + arlocal)", runVerifyBench as () => Promise<Section>),
-  await section("explorer page (Vite build, bytes the browser downloads)", runExplorerBench),
-  await section("multitenancy QoS (disaster p95 idle vs under a 10,000-job mixed-tenant flood)", () => runMultitenancyBench()),
-  await section("TEE evidence verification (SGX, TDX, Nitro, SEV-SNP; real fixtures)", runTeeVerificationBench),
+// `npm run bench -- zk gas` runs only the named sections (keys below); figures of the others are kept from the
+// previous latest.json, as for sections a run does not produce.
+const only = new Set(process.argv.slice(2));
+const plan: [key: string, name: string, run: () => Promise<Section>][] = [
+  ["gas", "contract gas (anchor, inclusion, execution)", runContractGasBench],
+  ["peers", "peers (Chainlink KeystoneForwarder, EAS)", runPeerBench],
+  ["executor", "executor (WASM sandbox, CAC signing)", runExecutorBench as () => Promise<Section>],
+  ["aggregator", "aggregator (CAC verification, batch seal)", runAggregatorBench as () => Promise<Section>],
+  ["pipeline", "pipeline (3-of-5 jobs, in-process simulated executors)", runPipelineBench as () => Promise<Section>],
+  ["anchor", "event to anchor (local hardhat node, 1 s blocks, 2 s batch window)", runEventToAnchorBench as () => Promise<Section>],
+  ["archive", "Arweave archive (arlocal: prepare before the anchor, upload until confirmed)", runArchiveBench as () => Promise<Section>],
+  ["verify", "nsf verify of one execution (local hardhat node + arlocal)", runVerifyBench as () => Promise<Section>],
+  ["explorer", "explorer page (Vite build, bytes the browser downloads)", runExplorerBench],
+  ["multitenancy", "multitenancy QoS (disaster p95 idle vs under a 10,000-job mixed-tenant flood)", () => runMultitenancyBench()],
+  ["tee", "TEE evidence verification (SGX, TDX, Nitro, SEV-SNP; real fixtures)", runTeeVerificationBench],
+  ["zk", "zero-knowledge clauses (Groth16 flood circuit: prove, verify, gas)", runZkBench],
 ];
+const sections: Section[] = [];
+for (const [key, name, run] of plan) if (only.size === 0 || only.has(key)) sections.push(await section(name, run));
+// snarkjs keeps worker threads for BN254 until its curve is terminated.
+await (globalThis as { curve_bn128?: { terminate(): Promise<void> } | null }).curve_bn128?.terminate();
 
 // Later issues add sections; keep figures this run did not produce.
-const previous = existsSync(outFile) ? (JSON.parse(readFileSync(outFile, "utf8")) as { metrics?: Record<string, number>; units?: Record<string, string> }) : {};
+const previous = existsSync(outFile)
+  ? (JSON.parse(readFileSync(outFile, "utf8")) as { metrics?: Record<string, number>; units?: Record<string, string>; notes?: Record<string, string> })
+  : {};
 const metrics: Record<string, number> = { ...(previous.metrics ?? {}) };
 const units: Record<string, string> = { ...(previous.units ?? {}) };
-const notes: Record<string, string> = {};
+const notes: Record<string, string> = { ...(previous.notes ?? {}) };
 for (const s of sections) {
   Object.assign(metrics, s.metrics);
   Object.assign(units, s.units);

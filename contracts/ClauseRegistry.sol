@@ -23,6 +23,7 @@ contract ClauseRegistry is IClauseRegistry, AccessManaged {
     mapping(bytes32 line => address owner) private _lineOwners;
     mapping(bytes32 line => uint48 version) private _latest;
     mapping(bytes32 clauseId => bool) private _pausedBeforeFreeze;
+    mapping(bytes32 clauseId => ZkBinding) private _zkBindings;
 
     constructor(address accessManager, IJurisdictionRegistry jurisdictions_) AccessManaged(accessManager) {
         jurisdictions = jurisdictions_;
@@ -112,6 +113,30 @@ contract ClauseRegistry is IClauseRegistry, AccessManaged {
         _pausedBeforeFreeze[key] = frozen && from == ClauseStatus.Paused;
         c.status = to;
         emit ClauseStatusChanged(clauseId, from, to, msg.sender);
+    }
+
+    /// @inheritdoc IClauseRegistry
+    function setZkBinding(ClauseId clauseId, ZkBinding calldata binding) external {
+        ClauseVersion storage c = _existing(clauseId);
+        if (msg.sender != c.owner) revert ClauseRegistryNotOwner(c.line, msg.sender, c.owner);
+        if (c.model != ExecutionModel.Zk) revert ClauseRegistryNotZkModel(clauseId, c.model);
+        ZkBinding storage z = _zkBindings[ClauseId.unwrap(clauseId)];
+        // Versions are immutable: once a consumer trusts a verifier for this version it never changes under it.
+        if (z.verifier != address(0)) revert ClauseRegistryZkBindingAlreadySet(clauseId);
+        if (binding.circuitHash == bytes32(0) || binding.vkeyHash == bytes32(0) || binding.verifier.code.length == 0) {
+            revert ClauseRegistryInvalidZkBinding(binding.circuitHash, binding.vkeyHash, binding.verifier);
+        }
+        z.circuitHash = binding.circuitHash;
+        z.vkeyHash = binding.vkeyHash;
+        z.verifier = binding.verifier;
+        emit ClauseZkBindingSet(clauseId, binding.circuitHash, binding.vkeyHash, binding.verifier);
+    }
+
+    /// @inheritdoc IClauseRegistry
+    function getZkBinding(ClauseId clauseId) external view returns (ZkBinding memory binding) {
+        _existing(clauseId);
+        binding = _zkBindings[ClauseId.unwrap(clauseId)];
+        if (binding.verifier == address(0)) revert ClauseRegistryZkBindingNotSet(clauseId);
     }
 
     /// @inheritdoc IClauseRegistry

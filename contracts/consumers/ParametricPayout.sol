@@ -37,7 +37,8 @@ contract ParametricPayout is ReentrancyGuard {
     uint8 public immutable minExecutors;
     bool public immutable requireInCountry;
 
-    mapping(bytes32 jobId => bool) private _paid;
+    /// @dev Internal so a sibling path (ZkParametricPayout's proof path) shares the pay-once record.
+    mapping(bytes32 jobId => bool) internal _paid;
 
     /// @notice The result is for another clause or tenant.
     error ParametricPayoutWrongSubject(bytes32 clauseId, bytes32 tenantId);

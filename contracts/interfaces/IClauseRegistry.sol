@@ -57,6 +57,16 @@ interface IClauseRegistry {
         bytes3[] jurisdictions;
     }
 
+    /// @notice What a zk clause version (execution model Zk) proves with, next to its code hash.
+    /// @param circuitHash sha256 of the circuit's r1cs file (docs/FORMATS.md §18).
+    /// @param vkeyHash keccak256 of the canonical JSON of its Groth16 verification key.
+    /// @param verifier The Groth16 verifier contract generated from that key.
+    struct ZkBinding {
+        bytes32 circuitHash;
+        bytes32 vkeyHash;
+        address verifier;
+    }
+
     /// @notice The clause version is already registered.
     error ClauseRegistryAlreadyRegistered(ClauseId clauseId);
     /// @notice No clause version with this id.
@@ -80,6 +90,15 @@ interface IClauseRegistry {
     /// @notice The requested status change is not allowed from the current status (or not by this caller).
     error ClauseRegistryInvalidStatusChange(ClauseId clauseId, ClauseStatus from, ClauseStatus to);
 
+    /// @notice Only a clause version of execution model Zk has a circuit.
+    error ClauseRegistryNotZkModel(ClauseId clauseId, ExecutionModel model);
+    /// @notice A zk binding is set once: a different circuit is a different clause version.
+    error ClauseRegistryZkBindingAlreadySet(ClauseId clauseId);
+    /// @notice A zero hash, or a verifier address without code.
+    error ClauseRegistryInvalidZkBinding(bytes32 circuitHash, bytes32 vkeyHash, address verifier);
+    /// @notice The zk clause version has no binding yet.
+    error ClauseRegistryZkBindingNotSet(ClauseId clauseId);
+
     /// @notice A clause version was registered.
     event ClauseRegistered(
         ClauseId indexed clauseId,
@@ -99,6 +118,8 @@ interface IClauseRegistry {
         uint64 validUntil,
         bytes3[] jurisdictions
     );
+    /// @notice A zk clause version's circuit, verification key and verifier were recorded.
+    event ClauseZkBindingSet(ClauseId indexed clauseId, bytes32 circuitHash, bytes32 vkeyHash, address verifier);
     /// @notice A clause version's status changed.
     event ClauseStatusChanged(ClauseId indexed clauseId, ClauseStatus from, ClauseStatus to, address indexed by);
 
@@ -114,6 +135,13 @@ interface IClauseRegistry {
     /// @dev Freezing on evidence of disagreement protects the owner's own clause; unfreezing through the
     /// dispute resolver needs the owner's timelock and the jurisdiction authority together.
     function setClauseFrozen(ClauseId clauseId, bool frozen) external;
+
+    /// @notice Owner only, once, for a version of execution model Zk: records its circuit hash,
+    /// verification-key hash and verifier contract next to its code hash.
+    function setZkBinding(ClauseId clauseId, ZkBinding calldata binding) external;
+
+    /// @notice The zk binding of a zk clause version; reverts ClauseRegistryZkBindingNotSet before it is set.
+    function getZkBinding(ClauseId clauseId) external view returns (ZkBinding memory);
 
     function getClause(ClauseId clauseId) external view returns (ClauseVersion memory);
 

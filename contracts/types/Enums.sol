@@ -21,7 +21,9 @@ enum TeeType {
 enum ExecutionModel {
     Single,
     Quorum,
-    SovereignOverride
+    SovereignOverride,
+    // k-of-n executors that also prove the clause's circuit (Groth16); ClauseRegistry.setZkBinding names it.
+    Zk
 }
 
 enum PriorityClass {

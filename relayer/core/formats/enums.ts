@@ -5,7 +5,7 @@ export type TriggerType = (typeof TriggerType)[keyof typeof TriggerType];
 export const TeeType = { Simulated: 1, IntelSgx: 2, IntelTdx: 3, AmdSevSnp: 4, AwsNitro: 5 } as const;
 export type TeeType = (typeof TeeType)[keyof typeof TeeType];
 
-export const ExecutionModel = { Single: 0, Quorum: 1, SovereignOverride: 2 } as const;
+export const ExecutionModel = { Single: 0, Quorum: 1, SovereignOverride: 2, Zk: 3 } as const;
 export type ExecutionModel = (typeof ExecutionModel)[keyof typeof ExecutionModel];
 
 export const PriorityClass = { Disaster: 0, Finance: 1, Planning: 2 } as const;
