@@ -41,7 +41,7 @@ export type DevOptions = {
 };
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const STEPS = 12;
+const STEPS = 13;
 
 class Interrupted extends NsfError {
   constructor(signal: string) {

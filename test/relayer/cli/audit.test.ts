@@ -92,7 +92,7 @@ describe("nsf audit export | verify", function () {
     writeFileSync(garbage, "{ not json");
     const unreadable = spawnNsf(["audit", "verify", garbage]);
     expect((await unreadable.exited).code).to.equal(2);
-    expect(unreadable.stdout()).to.match(/^UNREADABLE/);
+    expect(unreadable.stdout()).to.match(/^COULD NOT VERIFY\s+UNREADABLE:/);
     const missing = spawnNsf(["audit", "verify", path.join(dir, "nope.json")]);
     expect((await missing.exited).code).to.equal(2);
   });

@@ -54,7 +54,7 @@ describe("nsf dev (the README's main command), run as its own process", function
     expect(run.stdout()).to.include(`gateway            ${summary.arweave!.gatewayUrl}`);
     expect(summary.payout.paid).to.equal((1_200n * 50_000_000n).toString());
     expect(summary.payout.secondClaim).to.equal("ParametricPayoutAlreadyPaid");
-    expect(run.stdout()).to.include("[12/12] Done");
+    expect(run.stdout()).to.include("[13/13] Done");
     expect(summary.explorer.url).to.match(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(run.stdout()).to.include(`explorer ${summary.explorer.url}`);
     expect(run.stdout()).to.include("refused (ParametricPayoutAlreadyPaid)");

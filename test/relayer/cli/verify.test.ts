@@ -58,7 +58,7 @@ describe("nsf verify (CLI, separate hardhat node + arlocal)", function () {
     expect(text.stdout).to.match(/^VALID: \d+ checks passed$/m);
 
     const json = await verify(archived.arweaveId, ["--json"]);
-    expect(json.code).to.equal(0);
+    expect(json.code, json.stdout + json.stderr).to.equal(0);
     const report = JSON.parse(json.stdout) as VerificationReport;
     expect(report.verdict).to.equal("valid");
     expect(report.subject).to.deep.equal({ kind: "arweave-tx", arweaveTxId: archived.arweaveId });
