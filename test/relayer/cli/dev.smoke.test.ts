@@ -91,7 +91,7 @@ describe("nsf dev (the README's main command), run as its own process", function
   it("Ctrl-C (SIGINT) in the middle stops the relayer, the executor nodes and the hardhat node, and exits with 130", async () => {
     const out = mkdtempSync(path.join(tmpdir(), "nsf-dev-sigint-"));
     const run = spawnNsf(["dev", "--out", out, "--executors", "5"]);
-    await run.waitFor("[6/12]", 120_000);
+    await run.waitFor("[6/13]", 120_000);
     const pid = hardhatPidOf(run.stdout());
     expect(isAlive(pid)).to.equal(true);
     run.child.kill("SIGINT");
