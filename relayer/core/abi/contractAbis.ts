@@ -242,7 +242,25 @@ export const clauseRegistryViewAbi = [
       },
     ],
   },
+  {
+    type: "function",
+    name: "getZkBinding",
+    stateMutability: "view",
+    inputs: [{ name: "clauseId", type: "bytes32" }],
+    outputs: [
+      {
+        name: "",
+        type: "tuple",
+        components: [
+          { name: "circuitHash", type: "bytes32" },
+          { name: "vkeyHash", type: "bytes32" },
+          { name: "verifier", type: "address" },
+        ],
+      },
+    ],
+  },
   { type: "error", name: "ClauseRegistryUnknownClause", inputs: [{ name: "clauseId", type: "bytes32" }] },
+  { type: "error", name: "ClauseRegistryZkBindingNotSet", inputs: [{ name: "clauseId", type: "bytes32" }] },
 ] as const;
 
 export const rollupAnchorAbi = [

@@ -8,6 +8,9 @@ import { clauseIdOf, formatClauseId, packClauseVersion, parseClauseId } from "..
 import { cacDigest, cacTypedData, DOMAIN_VERSION, DomainName, type Cac, type Deployment } from "../formats/eip712.js";
 import { runtimeHashOf } from "../formats/ids.js";
 import { decodeClauseOutput, encodeClauseOutput, outputHashOf } from "../formats/output.js";
+import { ZkError } from "../zk/ZkError.js";
+import { ZkProofEnvelopeSchema, parseZkProofEnvelope, type ParsedZkProof, type ZkProofEnvelope } from "../zk/zkProofEnvelope.js";
+import { fieldBinding } from "../zk/zkPublicSignals.js";
 
 /**
  * The CAC in JSON (docs/FORMATS.md §11): the readable fields of the NSF CAC schema (clause_id,
@@ -33,10 +36,17 @@ export const CacJsonSchema = z.strictObject({
     attempt: z.number().int().min(1).max(0xffffffff),
     commitment: hex32,
   }),
-  inputs: z.strictObject({
-    /** The nsf.inputs/1 bundle (docs/FORMATS.md §6); `inputHash = keccak256(JCS(bundle))`. */
-    bundle: z.record(z.string(), z.unknown()),
-  }),
+  inputs: z.union([
+    z.strictObject({
+      /** The nsf.inputs/1 bundle (docs/FORMATS.md §6); `inputHash = keccak256(JCS(bundle))`. */
+      bundle: z.record(z.string(), z.unknown()),
+    }),
+    /**
+     * A zk CAC (docs/FORMATS.md §11.3) never carries the private inputs: only their hash (the signed
+     * `inputHash`) and the Poseidon commitment the proof exposes as public signal 2.
+     */
+    z.strictObject({ input_hash: hex32, input_commitment: decimal }),
+  ]),
   outputs: z.strictObject({
     /** `abi.encode(uint16 status, bytes32 action, uint256[] amounts)` (docs/FORMATS.md §5). */
     encoded: z.string().regex(/^0x([0-9a-f]{2})*$/),
@@ -75,6 +85,8 @@ export const CacJsonSchema = z.strictObject({
     runtime_hash: hex32,
     cac_digest: hex32,
   }),
+  /** The proof of execution of a zk clause version (docs/FORMATS.md §18), outside the signed struct. */
+  zk: ZkProofEnvelopeSchema.optional(),
 });
 export type CacJson = z.infer<typeof CacJsonSchema>;
 
@@ -86,7 +98,10 @@ export type CacJsonParts = {
   anchor: Deployment;
   triggerType: number;
   triggerCommitment: Hex;
+  /** The input bundle, in the clear; ignored when `zk` is given (a zk CAC carries only the hash and commitment). */
   inputBundle: Record<string, unknown>;
+  /** For a zk clause version: the proof whose public signals bind this CAC's job, clause and output. */
+  zk?: ZkProofEnvelope;
   encodedOutput: Hex;
   runtime: { teeType: number; vendor: string; simulated: boolean; measurement: Hex; enclaveKey: Address; attestationId: Hex };
   sandbox: { abi: string; stepLimit: bigint; stepsUsed: bigint; memoryPages: number };
@@ -108,7 +123,9 @@ export function buildCacJson(parts: CacJsonParts, options: { cacDigest?: Hex } =
     execution_id: cac.jobId.toLowerCase(),
     timestamp: Number(cac.timestamp),
     trigger: { type: triggerName, attempt: cac.attempt, commitment: parts.triggerCommitment.toLowerCase() },
-    inputs: { bundle: parts.inputBundle },
+    inputs: parts.zk
+      ? { input_hash: cac.inputHash.toLowerCase(), input_commitment: parts.zk.public_signals[2] ?? "" }
+      : { bundle: parts.inputBundle },
     outputs: { encoded: parts.encodedOutput.toLowerCase(), status: output.status, action: output.action, amounts: output.amounts.map(String) },
     runtime_info: {
       type: "TEE",
@@ -139,6 +156,7 @@ export function buildCacJson(parts: CacJsonParts, options: { cacDigest?: Hex } =
       runtime_hash: cac.runtimeHash.toLowerCase(),
       cac_digest: (options.cacDigest ?? cacDigest(anchor, cac)).toLowerCase(),
     },
+    ...(parts.zk ? { zk: parts.zk } : {}),
   };
   // Not re-verified here (it would double the hashing on the node's hot path); the tests check that
   // `cacFromJson(buildCacJson(parts))` round-trips for every field.
@@ -171,7 +189,10 @@ const VIEM_HASHING: CacJsonHashing = {
  * string, inputHash from the bundle, outputHash from the encoded output (and the readable output from it),
  * runtimeHash from the runtime facts, and the EIP-712 digest from all of them. Throws on any mismatch.
  */
-export function cacFromJson(input: unknown): { cac: Cac; anchor: Deployment; digest: Hex; json: CacJson } {
+/** What `cacFromJson` returns; `zk` is the parsed proof of a zk CAC (not yet verified against its circuit). */
+export type ParsedCacJson = { cac: Cac; anchor: Deployment; digest: Hex; json: CacJson; zk?: ParsedZkProof };
+
+export function cacFromJson(input: unknown): ParsedCacJson {
   return parseCacJson(input, VIEM_HASHING);
 }
 
@@ -211,7 +232,7 @@ export function createCacJsonParser(options: { keccak: Keccak; cacheSize?: numbe
   return (input) => parseCacJson(input, hashing);
 }
 
-function parseCacJson(input: unknown, hashing: CacJsonHashing): { cac: Cac; anchor: Deployment; digest: Hex; json: CacJson } {
+function parseCacJson(input: unknown, hashing: CacJsonHashing): ParsedCacJson {
   const parsed = CacJsonSchema.safeParse(input);
   if (!parsed.success) throw new InvalidFormatError("CAC JSON", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "), "nsf.cac/1 (docs/FORMATS.md §11)");
   const json = parsed.data;
@@ -221,9 +242,16 @@ function parseCacJson(input: unknown, hashing: CacJsonHashing): { cac: Cac; anch
   if (clause.clauseId !== json.governance_scope.clause_id_hash) throw mismatch("governance_scope.clause_id_hash", clause.clauseId, json.governance_scope.clause_id_hash);
   if (clause.version !== json.governance_scope.clause_version) throw mismatch("governance_scope.clause_version", clause.version, json.governance_scope.clause_version);
 
-  const inputHash = hashing.inputHash(json.inputs.bundle);
+  let inputHash: Hex;
+  if ("bundle" in json.inputs) {
+    if (json.zk !== undefined) throw mismatch("inputs", "input_hash and input_commitment (a zk CAC never carries its inputs)", "the input bundle");
+    inputHash = hashing.inputHash(json.inputs.bundle);
+    if (json.inputs.bundle.job_id !== json.execution_id) throw mismatch("inputs.bundle.job_id", json.execution_id, json.inputs.bundle.job_id);
+  } else {
+    if (json.zk === undefined) throw mismatch("zk", "a proof (inputs carry only a hash and a commitment)", "nothing");
+    inputHash = json.inputs.input_hash as Hex;
+  }
   if (inputHash !== json.hash_graph.input_hash) throw mismatch("hash_graph.input_hash", inputHash, json.hash_graph.input_hash);
-  if (json.inputs.bundle.job_id !== json.execution_id) throw mismatch("inputs.bundle.job_id", json.execution_id, json.inputs.bundle.job_id);
 
   const encoded = json.outputs.encoded as Hex;
   const outputHash = hashing.outputHash(encoded);
@@ -251,7 +279,29 @@ function parseCacJson(input: unknown, hashing: CacJsonHashing): { cac: Cac; anch
   const anchor: Deployment = { chainId: BigInt(json.hash_graph.eip712_domain.chain_id), address: getAddress(json.hash_graph.eip712_domain.verifying_contract) };
   const digest = hashing.cacDigest(anchor, cac);
   if (digest !== json.hash_graph.cac_digest) throw mismatch("hash_graph.cac_digest", digest, json.hash_graph.cac_digest);
-  return { cac, anchor, digest, json };
+  if (json.zk === undefined) return { cac, anchor, digest, json };
+  return { cac, anchor, digest, json, zk: checkZkCacSignals(json, cac) };
+}
+
+/**
+ * The circuit-independent half of a zk CAC's checks (the pairing and the action per status need the circuit:
+ * relayer/zk/verifyZkCac.ts): the envelope is well formed, and its public signals name this job and clause,
+ * the CAC's commitment, status and amount. A proof cut from another CAC fails here, by name.
+ */
+function checkZkCacSignals(json: CacJson, cac: Cac): ParsedZkProof {
+  const zk = parseZkProofEnvelope(json.zk);
+  const signals = zk.publicSignals;
+  const inputs = json.inputs as { input_commitment: string };
+  const expect = (what: string, proven: bigint, signed: bigint) => {
+    if (proven !== signed) throw new ZkError("BINDING_MISMATCH", `${what}: the proof says ${proven}, the CAC ${signed}`);
+  };
+  expect("input_commitment", signals.input_commitment, BigInt(inputs.input_commitment));
+  expect("clause_binding", signals.clause_binding, fieldBinding(cac.clauseId));
+  expect("job_binding", signals.job_binding, fieldBinding(cac.jobId));
+  expect("status", signals.status, BigInt(json.outputs.status));
+  if (json.outputs.amounts.length !== 1) throw new ZkError("BINDING_MISMATCH", `a zk clause proves one amount, the CAC has ${json.outputs.amounts.length}`);
+  expect("amount", signals.amount, BigInt(json.outputs.amounts[0]!));
+  return zk;
 }
 
 /**

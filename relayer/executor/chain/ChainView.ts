@@ -9,6 +9,10 @@ export type RegisteredClause = {
   version: number;
   /** docs/FORMATS.md §1 clause status. */
   status: number;
+  /** Execution model (`ExecutionModel`); absent reads as Single. */
+  model?: number;
+  /** For a zk version (model Zk): the circuit its owner bound (`ClauseRegistry.getZkBinding`, docs/FORMATS.md §18). */
+  zkBinding?: { circuitHash: Hex; vkeyHash: Hex; verifier: Address };
 };
 
 /**

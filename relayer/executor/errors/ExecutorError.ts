@@ -49,6 +49,9 @@ export const ExecutorErrors = {
   INPUT_MALFORMED: { code: "NSF_INPUT_MALFORMED", httpStatus: 400, retryable: false, title: "The decrypted input bundle is not an nsf.inputs/1 object" },
   INPUT_SCHEMA_VIOLATION: { code: "NSF_INPUT_SCHEMA_VIOLATION", httpStatus: 422, retryable: false, title: "The input values do not match the clause's input schema" },
   INPUT_HASH_MISMATCH: { code: "NSF_INPUT_HASH_MISMATCH", httpStatus: 422, retryable: false, title: "The input bundle does not hash to the job token's inputHash" },
+  ZK_CIRCUIT_UNAVAILABLE: { code: "NSF_ZK_CIRCUIT_UNAVAILABLE", httpStatus: 404, retryable: false, title: "This node has no circuit with the zk clause version's registered circuit and key hashes" },
+  ZK_SALT_MISSING: { code: "NSF_ZK_SALT_MISSING", httpStatus: 422, retryable: false, title: "A zk clause's input bundle carries no commitment salt" },
+  ZK_BACKENDS_DISAGREE: { code: "NSF_ZK_BACKENDS_DISAGREE", httpStatus: 422, retryable: false, title: "The circuit did not prove the output the WASM clause computed; nothing is signed" },
   INPUT_JOB_MISMATCH: { code: "NSF_INPUT_JOB_MISMATCH", httpStatus: 422, retryable: false, title: "The input bundle belongs to another job" },
 
   // Chain access.

@@ -9,7 +9,7 @@ import { createJobTokenDigester } from "../../core/batching/jobTokenDigestFast.j
 import type { RecoverSigner } from "../../core/batching/recoverSigner.js";
 import type { Cac, JobToken } from "../../core/formats/eip712.js";
 import { createRecoverSigner } from "../../crypto/nativeRecoverSigner.js";
-import { ClauseStatus, TeeType } from "../../core/formats/enums.js";
+import { ClauseStatus, ExecutionModel, TeeType } from "../../core/formats/enums.js";
 import { runtimeHashOf } from "../../core/formats/ids.js";
 import { encodeClauseOutput, outputHashOf } from "../../core/formats/output.js";
 import { checkClauseOutput } from "../../clauses/checkClauseOutput.js";
@@ -22,6 +22,9 @@ import { CLAUSE_ABI } from "../sandbox/clauseAbi.js";
 import type { Sandbox } from "../sandbox/createSandbox.js";
 import { parseInputBundle } from "./inputBundle.js";
 import { parseJobRequest } from "./jobRequest.js";
+import { proveZkExecution } from "./proveZkExecution.js";
+import type { ZkCircuit } from "../../zk/loadZkCircuit.js";
+import type { ZkProofEnvelope } from "../../core/zk/zkProofEnvelope.js";
 
 export type ExecutorDeployments = {
   chainId: bigint;
@@ -48,6 +51,8 @@ export type JobExecutorParameters = {
   keccak?: Keccak;
   /** Token signature recovery; default libsecp256k1 where its prebuild loads, @noble otherwise (same results). */
   recoverSigner?: RecoverSigner;
+  /** Circuits this node can prove with (zk clause versions, ADR 0016); found by the registered circuit and key hashes. */
+  zkCircuits?: readonly ZkCircuit[];
 };
 
 export type ExecuteResult = { cac: CacJson; signature: Hex; digest: Hex; signer: Address };
@@ -140,6 +145,19 @@ export function createJobExecutor(parameters: JobExecutorParameters): JobExecuto
     const { output, stepsUsed } = await sandbox.run(prepared, inputs, stepLimit);
     checkClauseOutput(stored.manifest, output);
     const encodedOutput = encodeClauseOutput(output);
+    // A zk version proves the same run; its CAC then carries the proof and never the inputs (FORMATS §11.3).
+    let zk: ZkProofEnvelope | undefined;
+    if (registered.model === ExecutionModel.Zk) {
+      zk = await proveZkExecution(parameters.zkCircuits ?? [], {
+        registered,
+        manifest: stored.manifest,
+        inputs,
+        salt: bundle.salt,
+        clauseIdHash: token.clauseId,
+        jobId: token.jobId,
+        encodedOutput,
+      });
+    }
 
     const cac: Cac = {
       jobId: token.jobId,
@@ -162,6 +180,7 @@ export function createJobExecutor(parameters: JobExecutorParameters): JobExecuto
         triggerType: token.triggerType,
         triggerCommitment: bundle.trigger.commitment as Hex,
         inputBundle: json,
+        ...(zk ? { zk } : {}),
         encodedOutput,
         runtime: {
           teeType: enclave.teeType,

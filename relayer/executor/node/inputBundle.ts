@@ -10,6 +10,8 @@ export const InputBundleSchema = z.strictObject({
     commitment: z.string().regex(/^0x[0-9a-f]{64}$/),
   }),
   values: z.record(z.string(), z.string()),
+  /** Only for a zk clause version: the Poseidon commitment's salt, a decimal field element (docs/FORMATS.md §6). */
+  salt: z.string().regex(/^(0|[1-9][0-9]{0,76})$/).optional(),
 });
 export type InputBundle = z.infer<typeof InputBundleSchema>;
 

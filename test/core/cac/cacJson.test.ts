@@ -73,7 +73,7 @@ describe("CAC JSON (docs/FORMATS.md §11)", () => {
   });
 
   const tamper: [string, (j: CacJson) => void][] = [
-    ["an input value", (j) => ((j.inputs.bundle.values as Record<string, string>).rainfall_72h_mm_x10 = "1801")],
+    ["an input value", (j) => (((j.inputs as { bundle: Record<string, unknown> }).bundle.values as Record<string, string>).rainfall_72h_mm_x10 = "1801")],
     ["a readable amount", (j) => (j.outputs.amounts[0] = "1")],
     ["the encoded output", (j) => (j.outputs.encoded = encodeClauseOutput({ status: 0, action: "", amounts: [] }))],
     ["the measurement", (j) => (j.runtime_info.measurement = `0x${"55".repeat(32)}`)],

@@ -21,6 +21,7 @@ import { createJobExecutor, type JobExecutor } from "../../../relayer/executor/n
 import { jobTokenFromJson, jobTokenToJson, type JobTokenJson } from "../../../relayer/executor/node/jobRequest.js";
 import { createSandbox, type Sandbox } from "../../../relayer/executor/sandbox/createSandbox.js";
 import { EXAMPLES, exampleDir } from "../../clauses/exampleClause.js";
+import type { ZkCircuit } from "../../../relayer/zk/loadZkCircuit.js";
 import { abiModule, HOSTILE, i32Const, OUTPUT_AT } from "../wasmFixtures.js";
 
 export const CHAIN_ID = 31337n;
@@ -96,6 +97,8 @@ export type JobOptions = {
   token?: Partial<JobToken>;
   /** Change the bundle after the token's inputHash was computed. */
   mutateBundle?: (bundle: Record<string, unknown>) => void;
+  /** The bundle's zk commitment salt (decimal), for zk clause versions. */
+  salt?: string;
 };
 
 export type NodeFixture = {
@@ -114,7 +117,7 @@ export type NodeFixture = {
 };
 
 /** One executor node on an in-memory chain with the four examples and the hostile fixtures registered. */
-export async function createNodeFixture(options: { sandbox?: Sandbox } = {}): Promise<NodeFixture> {
+export async function createNodeFixture(options: { sandbox?: Sandbox; zkCircuits?: readonly ZkCircuit[] } = {}): Promise<NodeFixture> {
   const { lines, stream } = captureLogs();
   const common = createCommon({ logLevel: "debug", destination: stream });
   const chain = createInMemoryChainView({ chainTime: 1_750_000_000n });
@@ -138,16 +141,25 @@ export async function createNodeFixture(options: { sandbox?: Sandbox } = {}): Pr
   const entries: { manifest: BuiltClauseManifest; wasm: Uint8Array }[] = [];
   for (const name of EXAMPLES) entries.push(await loadBuiltClause(exampleDir(name)));
   for (const { id, wasm } of Object.values(HOSTILE_CLAUSES)) entries.push({ manifest: hostileManifest(id, wasm), wasm });
+  // Each zk circuit's clause version runs its WASM twin (the example of the same decision) under the zk clause id.
+  const zkVersions = new Map<string, ZkCircuit>();
+  for (const circuit of options.zkCircuits ?? []) {
+    const twin = entries.find((e) => e.manifest.clauseId === circuit.spec.clauseId.replace("Zk@", "@"))!;
+    entries.push({ manifest: { ...twin.manifest, clauseId: circuit.spec.clauseId }, wasm: twin.wasm });
+    zkVersions.set(circuit.spec.clauseId, circuit);
+  }
   for (const { manifest } of entries) {
     const clauseId = clauseIdOf(manifest.clauseId);
+    const zk = zkVersions.get(manifest.clauseId);
     chain.setClause(clauseId, {
+      ...(zk ? { model: ExecutionModel.Zk, zkBinding: { circuitHash: zk.manifest.circuit_hash, vkeyHash: zk.manifest.vkey_hash, verifier: DEPLOYMENTS.clauseRegistry } } : {}),
       codeHash: manifest.codeHash as Hex,
       configDigest: clauseConfigDigest({
         chainId: CHAIN_ID,
         clauseRegistry: DEPLOYMENTS.clauseRegistry,
         clauseId,
         codeHash: manifest.codeHash as Hex,
-        executionModel: ExecutionModel.Single,
+        executionModel: zk ? ExecutionModel.Zk : ExecutionModel.Single,
         quorumK: 1,
         quorumN: 1,
         policyFlags: 0,
@@ -167,6 +179,7 @@ export async function createNodeFixture(options: { sandbox?: Sandbox } = {}): Pr
     sandbox,
     deployments: DEPLOYMENTS,
     attestationId,
+    ...(options.zkCircuits ? { zkCircuits: options.zkCircuits } : {}),
   });
   const manifests = new Map(entries.map((e) => [e.manifest.clauseId, e.manifest]));
   const router = { chainId: CHAIN_ID, address: DEPLOYMENTS.jobRouter };
@@ -202,6 +215,7 @@ export async function createNodeFixture(options: { sandbox?: Sandbox } = {}): Pr
           updated_at: 1_749_999_000,
         },
         values,
+        ...(o.salt !== undefined ? { salt: o.salt } : {}),
       };
       const tenant = o.tenant ?? TENANT_A;
       const token: JobToken = {

@@ -171,7 +171,7 @@ export async function createDispatchHarness(options: {
             anchor,
             triggerType: TriggerType.Sensor,
             triggerCommitment: parsed.json.trigger.commitment as Hex,
-            inputBundle: parsed.json.inputs.bundle,
+            inputBundle: (parsed.json.inputs as { bundle: Record<string, unknown> }).bundle,
             encodedOutput,
             runtime: { teeType: executor.enclave.teeType, vendor: parsed.json.runtime_info.vendor, simulated: true, measurement: executor.enclave.measurement, enclaveKey: key, attestationId: executor.attestationId },
             sandbox: { abi: "nsf-clause/1", stepLimit: 1n, stepsUsed: 1n, memoryPages: 1 },
