@@ -8,6 +8,8 @@ export const ZkErrors = {
   WRONG_CIRCUIT: { code: "NSF_ZK_WRONG_CIRCUIT", title: "The proof names another circuit or verification key than the clause version's" },
   BINDING_MISMATCH: { code: "NSF_ZK_BINDING_MISMATCH", title: "A public signal disagrees with the job, the clause or the CAC's output" },
   PROOF_INVALID: { code: "NSF_ZK_PROOF_INVALID", title: "The proof does not verify against the verification key" },
+  PROOF_MISSING: { code: "NSF_ZK_PROOF_MISSING", title: "A CAC of a zk clause version carries no proof" },
+  PROOF_UNEXPECTED: { code: "NSF_ZK_PROOF_UNEXPECTED", title: "A CAC of a clause version that is not zk carries a proof instead of its inputs" },
   WITNESS_UNSATISFIABLE: { code: "NSF_ZK_WITNESS_UNSATISFIABLE", title: "The inputs do not satisfy the circuit (outside the clause's domain)" },
 } as const;
 
