@@ -1,9 +1,21 @@
 import type { Address, Hex, PublicClient } from "viem";
 import { AggregatorError } from "./AggregatorError.js";
 import { clauseRegistryViewAbi, nodeRegistryAbi, rollupAnchorAbi } from "../core/abi/contractAbis.js";
+import { ExecutionModel } from "../core/formats/enums.js";
+import { readZkBinding, type ZkBinding } from "../chain/readZkBinding.js";
 
 /** A registered clause version, as the co-signers check CACs against it. */
-export type ClauseFacts = { version: number; status: number; codeHash: Hex; configDigest: Hex; quorumK: number; model: number; policyFlags: number };
+export type ClauseFacts = {
+  version: number;
+  status: number;
+  codeHash: Hex;
+  configDigest: Hex;
+  quorumK: number;
+  model: number;
+  policyFlags: number;
+  /** Model Zk only: the bound circuit, against which a co-signer verifies each CAC's proof. */
+  zkBinding?: ZkBinding;
+};
 export type AggregatorConfig = { configDigest: Hex; configVersion: bigint; threshold: number; signers: readonly Address[] };
 
 /**
@@ -28,6 +40,7 @@ export type AnchorReaderParameters = {
 };
 
 const ZERO = /^0x0{64}$/;
+
 
 export function createAnchorReader(parameters: AnchorReaderParameters): AnchorReader {
   const { client, rollupAnchor, clauseRegistry, nodeRegistry } = parameters;
@@ -82,6 +95,10 @@ export function createAnchorReader(parameters: AnchorReaderParameters): AnchorRe
         quorumK: clause.quorumK,
         model: clause.model,
         policyFlags: clause.policyFlags,
+        ...(clause.model === ExecutionModel.Zk ? await read(`ClauseRegistry.getZkBinding(${clauseId})`, async () => {
+          const zkBinding = await readZkBinding(client, clauseRegistry, clauseId);
+          return zkBinding ? { zkBinding } : {};
+        }) : {}),
       };
     },
     isActiveAt: (enclaveKey, time) =>

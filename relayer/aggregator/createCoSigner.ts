@@ -8,6 +8,9 @@ import { nobleKeccak, type Keccak } from "../core/batching/hashing.js";
 import { createNobleRecoverSigner, recoverAddressWith, type RecoverSigner } from "../core/batching/recoverSigner.js";
 import { lastSeqOfCommitment } from "../core/batching/resultSequence.js";
 import { cacFromJson } from "../core/cac/cacJson.js";
+import { ExecutionModel } from "../core/formats/enums.js";
+import { ZkError } from "../core/zk/ZkError.js";
+import { createZkCacVerifier, type ZkCacVerifier } from "../zk/verifyZkCac.js";
 import { canonicalJsonHash } from "../core/formats/canonicalJson.js";
 import { clauseIdOf } from "../core/formats/clauseRef.js";
 import { batchHeaderTypedData, type BatchHeader, type Deployment } from "../core/formats/eip712.js";
@@ -38,6 +41,8 @@ export type CoSignerParameters = {
   anchor: Deployment;
   recover?: RecoverSigner;
   keccak?: Keccak;
+  /** Proof check of zk CACs (ADR 0016); default: the committed circuits, loaded when a zk CAC first arrives. */
+  verifyZk?: ZkCacVerifier;
 };
 
 /** Clause policy flag bit 0: only executors located in the tenant's jurisdiction count. */
@@ -59,6 +64,7 @@ export function createCoSigner(parameters: CoSignerParameters): CoSignerClient {
   const { account, reader, records, anchor } = parameters;
   const keccak = parameters.keccak ?? nobleKeccak;
   const recover = parameters.recover ?? createNobleRecoverSigner(keccak);
+  const verifyZk = parameters.verifyZk ?? createZkCacVerifier();
   const logger = parameters.common.logger.child({ component: "co-signer", cosigner: account.address });
   const fail = (check: BatchCheck, details: string, cause?: unknown): never => {
     throw new BatchCheckError(check, details, cause);
@@ -106,12 +112,16 @@ export function createCoSigner(parameters: CoSignerParameters): CoSignerClient {
       return fail("CAC_FIELD_MISMATCH", `job ${job}: clause id ${entry.clause} is malformed`, cause);
     }
     if (!same(clauseIdHash, entry.clause_id)) fail("CAC_FIELD_MISMATCH", `job ${job}: clause_id is not H(${entry.clause})`);
-    if (!same(canonicalJsonHash(entry.input_bundle), entry.input_hash)) fail("INPUT_HASH", `job ${job}: the input bundle does not hash to ${entry.input_hash}`);
     if (!same(keccak256(entry.output as Hex), entry.output_hash)) fail("OUTPUT_HASH", `job ${job}: the output does not hash to ${entry.output_hash}`);
 
     if (!clauses.has(entry.clause_id)) clauses.set(entry.clause_id, reader.getClause(entry.clause_id as Hex));
     const clause = await clauses.get(entry.clause_id);
     if (!clause) return fail("CLAUSE_UNKNOWN", `job ${job}: clause ${entry.clause} is not registered`);
+    // A zk result keeps its inputs private (FORMATS §12): no bundle to re-hash; each CAC's proof is verified instead.
+    const isZk = clause.model === ExecutionModel.Zk;
+    if (isZk) {
+      if (entry.input_bundle !== null) fail("ZK_PROOF", `job ${job}: a zk clause's result must not publish its input bundle`);
+    } else if (!same(canonicalJsonHash(entry.input_bundle), entry.input_hash)) fail("INPUT_HASH", `job ${job}: the input bundle does not hash to ${entry.input_hash}`);
     const inCountry = (clause.policyFlags & POLICY_IN_COUNTRY) !== 0;
     const tenantPlace = jurisdictionToBytes3(entry.tenant.jurisdiction);
 
@@ -139,6 +149,12 @@ export function createCoSigner(parameters: CoSignerParameters): CoSignerClient {
       if (cac.clauseVersion !== clause.version) fail("CLAUSE_VERSION", `job ${job}, CAC ${i}: version ${cac.clauseVersion}, registered ${clause.version}`);
       if (!same(cac.codeHash, clause.codeHash)) fail("CODE_HASH", `job ${job}, CAC ${i}: code hash ${cac.codeHash}, registered ${clause.codeHash}`);
       if (!same(cac.configDigest, clause.configDigest)) fail("CONFIG_DIGEST", `job ${job}, CAC ${i}: config digest ${cac.configDigest}, registered ${clause.configDigest}`);
+      try {
+        await verifyZk(parsed, clause);
+      } catch (cause) {
+        if (!(cause instanceof ZkError)) throw cause;
+        fail("ZK_PROOF", `job ${job}, CAC ${i}: ${cause.code}: ${cause.details ?? cause.shortMessage}`, cause);
+      }
 
       const signer = recoverAddressWith(recover, parsed.digest, c.signature as Hex);
       if (!signer || !same(signer, c.signer) || !same(signer, parsed.json.runtime_info.enclave_key)) {

@@ -3,6 +3,8 @@ import type { Common } from "../common/Common.js";
 import { NsfError } from "../core/errors/NsfError.js";
 import type { ClauseFacts, NodeFacts } from "../core/scheduling/types.js";
 import { NodeStatus } from "../core/scheduling/types.js";
+import { readZkBinding } from "./readZkBinding.js";
+import { ExecutionModel } from "../core/formats/enums.js";
 import { aggregatorV3Abi, clauseRegistryViewAbi, jobRouterAbi, jurisdictionRegistryAbi, nodeRegistryAbi } from "../core/abi/contractAbis.js";
 import type { RegistryReader } from "./RegistryReader.js";
 import { rpcCall, type RetryRuntime, type RpcPolicy } from "./rpcCall.js";
@@ -46,6 +48,10 @@ export function createRegistryReader(parameters: RegistryReaderParameters): Regi
     return value;
   };
 
+  const zkBindingOf = async (clauseId: Hex) => {
+    const zkBinding = await call("ClauseRegistry.getZkBinding", () => readZkBinding(client, contracts.clauseRegistry, clauseId));
+    return zkBinding ? { zkBinding } : {};
+  };
   const getNode = (enclaveKey: Address) =>
     cached(`node:${getAddress(enclaveKey)}`, async (): Promise<NodeFacts | undefined> => {
       const n = await call("NodeRegistry.getNode", () => client.readContract({ address: contracts.nodeRegistry, abi: nodeRegistryAbi, functionName: "getNode", args: [enclaveKey] }));
@@ -91,6 +97,7 @@ export function createRegistryReader(parameters: RegistryReaderParameters): Regi
             codeHash: c.codeHash.toLowerCase() as Hex,
             configDigest: c.configDigest.toLowerCase() as Hex,
             jurisdictions: c.jurisdictions.map((j) => j.toLowerCase() as Hex),
+            ...(c.model === ExecutionModel.Zk ? await zkBindingOf(clauseId) : {}),
           };
         } catch (error) {
           if (error instanceof NsfError && error.code === "NSF_CONTRACT_REVERTED" && error.details?.includes("ClauseRegistryUnknownClause")) return undefined;

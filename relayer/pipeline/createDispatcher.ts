@@ -9,7 +9,9 @@ import { verifyCacReply, type RecoverSigner, type VerifiedCac } from "../core/ag
 import { NsfError } from "../core/errors/NsfError.js";
 import { RelayerError, type RelayerErrorKind } from "../core/errors/RelayerError.js";
 import type { JobToken } from "../core/formats/eip712.js";
-import { PolicyFlag } from "../core/formats/enums.js";
+import { ExecutionModel, PolicyFlag } from "../core/formats/enums.js";
+import { ZkError } from "../core/zk/ZkError.js";
+import { createZkCacVerifier, type ZkCacVerifier } from "../zk/verifyZkCac.js";
 import { bytes3ToJurisdiction, runtimeHashOf } from "../core/formats/ids.js";
 import { isTerminal, JobState } from "../core/jobs/jobStateMachine.js";
 import type { AgreedCac, AgreedResult, ResultSink } from "../core/results/AgreedResult.js";
@@ -76,6 +78,8 @@ export type DispatcherParameters = {
     seal?: SealPayload;
     /** keccak-256 for CAC re-hashing and signer addresses; pass the WASM one (`loadFastKeccak`), default pure JS. */
     keccak?: Keccak;
+    /** Proof check of zk CACs (ADR 0016); default: the committed circuits, loaded when a zk CAC first arrives. */
+    verifyZk?: ZkCacVerifier;
   };
 };
 
@@ -123,6 +127,7 @@ const REPLY_ERRORS: ReadonlySet<RelayerErrorKind> = new Set([
   "CAC_SIGNER_NOT_ELIGIBLE",
   "CAC_TIMESTAMP_INVALID",
   "CAC_DUPLICATE_SIGNER",
+  "CAC_ZK_PROOF_REJECTED",
   "POLICY_DENIED",
 ]);
 
@@ -146,6 +151,7 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
   const keccak = parameters.runtime?.keccak;
   const recover = parameters.runtime?.recover ?? nativeRecover(keccak);
   const parseCac = keccak ? createCacJsonParser({ keccak }) : cacFromJson;
+  const verifyZk = parameters.runtime?.verifyZk ?? createZkCacVerifier();
   const seal = parameters.runtime?.seal ?? tryNativeSealPayload();
   const lateGraceMs = config.lateGraceMs ?? config.timeoutMs;
   const endpoints = new Map(parameters.nodes.map((n) => [getAddress(n.enclaveKey), { enclaveKey: getAddress(n.enclaveKey), url: n.url, tier: n.tier ?? "primary" }]));
@@ -391,6 +397,13 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
             recover,
             parseCac,
           );
+          // A zk version's CAC counts only with a proof that verifies and says what the CAC says (FORMATS §11.3).
+          try {
+            await verifyZk(verified, clause);
+          } catch (error) {
+            if (!(error instanceof ZkError)) throw error;
+            throw new RelayerError("CAC_ZK_PROOF_REJECTED", `${error.code}: ${error.details ?? error.shortMessage}`, { cause: error });
+          }
           // CAC validation time (ADR 0014): the node rules again, against the CACs already counted for this job.
           const counted = store.validSigners(job.jobId).map((c) => getAddress(c.signer)).filter((s) => s !== node);
           // NodeRegistry's facts now, not at dispatch: a node that lost its standing since does not count.
@@ -557,7 +570,8 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
       inputHash: job.inputHash!,
       outputHash: decision.outputHash,
       output: first.outputs.encoded,
-      inputBundle: job.inputBundle,
+      // A zk clause's inputs stay private: the batch bundle carries their hash (and the CACs their commitment).
+      inputBundle: clause.model === ExecutionModel.Zk ? null : job.inputBundle,
       cacs,
       agreedAt: now,
     };

@@ -5,7 +5,9 @@ import { isRelayerError, RelayerError } from "../core/errors/RelayerError.js";
 import { bytes3ToJurisdiction } from "../core/formats/ids.js";
 import { JobState } from "../core/jobs/jobStateMachine.js";
 import { checkGovernance } from "../core/scheduling/governanceFilter.js";
-import { inputHashOf } from "../core/scheduling/inputBundle.js";
+import { inputHashOf, withZkSalt } from "../core/scheduling/inputBundle.js";
+import { ExecutionModel } from "../core/formats/enums.js";
+import { randomBytes } from "node:crypto";
 import { evaluatePolicy, type RiskForecast } from "../core/policy/evaluatePolicy.js";
 import { EMPTY_POLICY, type ResolvedPolicy } from "../core/policy/policyConfig.js";
 import { DEFAULT_QOS, type ResolvedQos } from "../core/qos/qosConfig.js";
@@ -109,7 +111,8 @@ export function createScheduler(parameters: SchedulerParameters): Scheduler {
     if (deferred.delete(job.jobId)) store.appendAudit(job.tenantId, { event: "policy.released", jobId: job.jobId, chainTime, detail: { stage: "queue" } });
 
     try {
-      const bundle = await resolver.resolve(job);
+      const resolved = await resolver.resolve(job);
+      const bundle = clause!.model === ExecutionModel.Zk ? withZkSalt(resolved, randomBytes(31)) : resolved;
       const inputHash = inputHashOf(bundle);
       store.applyTransition(job.jobId, { type: "resolve", inputHash }, { patch: { inputHash, inputBundle: bundle }, audit: { chainTime, detail: { input_hash: inputHash } } });
       metrics.jobTransitions.inc({ state: JobState.Resolved, tenant: job.tenantId });

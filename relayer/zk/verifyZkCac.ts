@@ -1,5 +1,5 @@
-import type { Address, Hex } from "viem";
-import type { ParsedCacJson } from "../core/cac/cacJson.js";
+import type { Hex } from "viem";
+import type { ZkCacVerifier, ZkClauseFacts } from "../core/zk/ZkCacVerifier.js";
 import { ExecutionModel } from "../core/formats/enums.js";
 import { ZkError } from "../core/zk/ZkError.js";
 import { checkZkBindings } from "../core/zk/zkOutput.js";
@@ -7,15 +7,7 @@ import { loadZkCircuit, type ZkCircuit } from "./loadZkCircuit.js";
 import { verifyZkProof } from "./verifyZkProof.js";
 import { ZK_CIRCUIT_NAMES } from "./zkCircuits.js";
 
-/** What the chain says about the CAC's clause version: its execution model and, for zk, its bound circuit. */
-export type ZkClauseFacts = { model: number; zkBinding?: { circuitHash: Hex; vkeyHash: Hex; verifier: Address } | undefined };
-
-/**
- * Checks the proof of a parsed CAC (`cacFromJson` already tied its public signals to the CAC's job, clause,
- * commitment, status and amount). Throws a `ZkError` naming the first failed check; resolves for a valid zk
- * CAC and for a CAC of a non-zk version that carries no proof.
- */
-export type ZkCacVerifier = (parsed: Pick<ParsedCacJson, "cac" | "json" | "zk">, clause: ZkClauseFacts) => Promise<void>;
+export type { ZkCacVerifier, ZkClauseFacts };
 
 /**
  * The relayer's, the co-signers' and `nsf verify`'s check of a zk CAC instead of a replay (FORMATS §11.3): the

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { getAddress, recoverAddress, type Address, type Hex } from "viem";
 import { cacFromJson, type CacJson, type CacJsonParser } from "../cac/cacJson.js";
 import { NsfError } from "../errors/NsfError.js";
+import type { ParsedZkProof } from "../zk/zkProofEnvelope.js";
 import { RelayerError } from "../errors/RelayerError.js";
 import type { Cac, Deployment } from "../formats/eip712.js";
 import { splitSignature } from "../quorum/signature.js";
@@ -30,7 +31,8 @@ export type ExpectedCac = {
   maxClockSkewSeconds: bigint;
 };
 
-export type VerifiedCac = { signer: Address; cac: Cac; digest: Hex; signature: Hex; json: CacJson; output: Hex };
+/** `zk`: a zk CAC's parsed proof, bound to the CAC's fields but not yet verified against its circuit (`ZkCacVerifier`). */
+export type VerifiedCac = { signer: Address; cac: Cac; digest: Hex; signature: Hex; json: CacJson; output: Hex; zk?: ParsedZkProof };
 
 /** Recovers the signer of a 32-byte digest; injectable so a native secp256k1 can replace the pure-JS default. */
 export type RecoverSigner = (digest: Hex, signature: Hex) => Promise<Address>;
@@ -113,7 +115,7 @@ export async function verifyCacReply(reply: unknown, expected: ExpectedCac, reco
   if (expected.requiredJurisdiction !== undefined && expected.node.jurisdiction.toLowerCase() !== expected.requiredJurisdiction.toLowerCase()) {
     throw new RelayerError("CAC_SIGNER_NOT_ELIGIBLE", `signer located in ${expected.node.jurisdiction}, clause requires ${expected.requiredJurisdiction}`);
   }
-  return { signer, cac, digest, signature, json, output: json.outputs.encoded as Hex };
+  return { signer, cac, digest, signature, json, output: json.outputs.encoded as Hex, ...(parsed.zk ? { zk: parsed.zk } : {}) };
 }
 
 const defaultRecover: RecoverSigner = (digest, signature) => recoverAddress({ hash: digest, signature });

@@ -21,6 +21,7 @@ export const BatchChecks = {
   CODE_HASH: { code: "NSF_COSIGN_CODE_HASH", retryable: false, title: "The CAC code hash differs from the registered clause version" },
   CONFIG_DIGEST: { code: "NSF_COSIGN_CONFIG_DIGEST", retryable: false, title: "The CAC config digest differs from the registered clause version" },
   TENANT: { code: "NSF_COSIGN_TENANT", retryable: false, title: "The tenant id is not H(dao, jurisdiction)" },
+  ZK_PROOF: { code: "NSF_COSIGN_ZK_PROOF", retryable: false, title: "A zk result publishes its inputs, or a CAC's zk proof is missing, invalid or does not bind the CAC" },
   INPUT_HASH: { code: "NSF_COSIGN_INPUT_HASH", retryable: false, title: "The input bundle does not hash to the agreed inputHash" },
   OUTPUT_HASH: { code: "NSF_COSIGN_OUTPUT_HASH", retryable: false, title: "The output does not hash to the agreed outputHash" },
   TOO_FEW_SIGNERS: { code: "NSF_COSIGN_TOO_FEW_SIGNERS", retryable: false, title: "Fewer distinct agreeing executors than the clause's quorum k" },

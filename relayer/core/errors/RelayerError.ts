@@ -61,6 +61,7 @@ export const RelayerErrors = {
   CAC_SIGNER_NOT_ACTIVE: { code: "NSF_CAC_SIGNER_NOT_ACTIVE", retryable: false, title: "The CAC signer was not an active, attested enclave key at its timestamp" },
   CAC_SIGNER_NOT_ELIGIBLE: { code: "NSF_CAC_SIGNER_NOT_ELIGIBLE", retryable: false, title: "The CAC signer is outside the clause's jurisdiction policy" },
   CAC_TIMESTAMP_INVALID: { code: "NSF_CAC_TIMESTAMP_INVALID", retryable: false, title: "The CAC timestamp is not plausible against chain time" },
+  CAC_ZK_PROOF_REJECTED: { code: "NSF_CAC_ZK_PROOF_REJECTED", retryable: false, title: "The CAC's zk proof is missing, does not verify, or does not bind the CAC (the NSF_ZK_ code says which)" },
   CAC_LATE: { code: "NSF_CAC_LATE", retryable: false, title: "The CAC arrived after its attempt timed out" },
   CAC_DUPLICATE_SIGNER: { code: "NSF_CAC_DUPLICATE_SIGNER", retryable: false, title: "This enclave key already has a CAC counted for the job" },
 

@@ -22,7 +22,21 @@ export type InputBundle = {
   job_id: Hex;
   trigger: Record<string, unknown> & { type: "dao" | "sensor" | "simulation"; commitment: Hex };
   values: Record<string, string>;
+  /** zk clause versions only: the salt of the input commitment, a decimal field element (docs/FORMATS.md §6). */
+  salt?: string;
 };
+
+/**
+ * The bundle of a zk clause version: the same bundle with a fresh salt (31 random bytes, below the BN254 scalar
+ * field), so the Poseidon commitment and the input hash of a low-entropy reading cannot be found by guessing.
+ * Every executor of the job receives these same bytes, so all of them commit to the same value.
+ */
+export function withZkSalt(bundle: InputBundle, random31: Uint8Array): InputBundle {
+  if (random31.length !== 31) throw new RangeError("a zk salt is 31 random bytes");
+  let salt = 0n;
+  for (const byte of random31) salt = (salt << 8n) | BigInt(byte);
+  return { ...bundle, salt: salt.toString() };
+}
 
 const valueName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "lowercase snake_case input name");
 const valueText = z.string().max(256);

@@ -18,6 +18,8 @@ export type ClauseFacts = {
   configDigest: Hex;
   /** bytes3 values, lowercase hex. */
   jurisdictions: readonly Hex[];
+  /** Model Zk only: the circuit the owner bound (`ClauseRegistry.getZkBinding`); absent until bound. */
+  zkBinding?: { circuitHash: Hex; vkeyHash: Hex; verifier: Address };
 };
 
 /** One executor node as NodeRegistry holds it (INodeRegistry.Node), keyed by its enclave key. */

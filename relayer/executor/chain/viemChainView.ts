@@ -1,6 +1,7 @@
 import { BaseError, ContractFunctionRevertedError, type Address, type Hex, type PublicClient } from "viem";
 import { clauseRegistryViewAbi, nodeRegistryAbi } from "../../core/abi/contractAbis.js";
 import { ExecutionModel } from "../../core/formats/enums.js";
+import { readZkBinding } from "../../chain/readZkBinding.js";
 import { ExecutorError } from "../errors/ExecutorError.js";
 import type { ChainView, RegisteredClause } from "./ChainView.js";
 
@@ -39,14 +40,7 @@ export function createViemChainView(parameters: ViemChainViewParameters): ChainV
         if (clause.status === 0) return undefined;
         const registered: RegisteredClause = { codeHash: clause.codeHash, configDigest: clause.configDigest, version: clause.version, status: clause.status, model: clause.model };
         if (clause.model !== ExecutionModel.Zk) return registered;
-        const zkBinding = await client
-          .readContract({ address: clauseRegistry, abi: clauseRegistryViewAbi, functionName: "getZkBinding", args: [clauseId] })
-          .catch((cause: unknown) => {
-            // A zk version whose owner has not bound a circuit yet: no binding, so the node refuses to prove.
-            const reverted = cause instanceof BaseError ? cause.walk((e) => e instanceof ContractFunctionRevertedError) : undefined;
-            if (reverted instanceof ContractFunctionRevertedError && reverted.data?.errorName === "ClauseRegistryZkBindingNotSet") return undefined;
-            throw cause;
-          });
+        const zkBinding = await readZkBinding(client, clauseRegistry, clauseId);
         return zkBinding ? { ...registered, zkBinding } : registered;
       } catch (cause) {
         // An unknown clause is an answer, not an outage: decode the custom error rather than match text.
