@@ -8,9 +8,9 @@ export type ZkBinding = { circuitHash: Hex; vkeyHash: Hex; verifier: Address };
  * has not bound a circuit (`ClauseRegistryZkBindingNotSet` is an answer, not an outage). Other failures are
  * thrown as they come, for each reader to type as its own chain-unavailable error.
  */
-export async function readZkBinding(client: Pick<PublicClient, "readContract">, clauseRegistry: Address, clauseId: Hex): Promise<ZkBinding | undefined> {
+export async function readZkBinding(client: Pick<PublicClient, "readContract">, clauseRegistry: Address, clauseId: Hex, blockNumber?: bigint): Promise<ZkBinding | undefined> {
   try {
-    const binding = await client.readContract({ address: clauseRegistry, abi: clauseRegistryViewAbi, functionName: "getZkBinding", args: [clauseId] });
+    const binding = await client.readContract({ address: clauseRegistry, abi: clauseRegistryViewAbi, functionName: "getZkBinding", args: [clauseId], ...(blockNumber !== undefined ? { blockNumber } : {}) });
     return { circuitHash: binding.circuitHash.toLowerCase() as Hex, vkeyHash: binding.vkeyHash.toLowerCase() as Hex, verifier: binding.verifier };
   } catch (cause) {
     const reverted = cause instanceof BaseError ? cause.walk((e) => e instanceof ContractFunctionRevertedError) : undefined;

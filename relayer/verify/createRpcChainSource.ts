@@ -1,5 +1,7 @@
 import { getAddress, parseEventLogs, type Address, type Hex, type PublicClient } from "viem";
 import { clauseRegistryViewAbi, jobRouterAbi, nodeRegistryAbi, rollupAnchorAbi } from "../core/abi/contractAbis.js";
+import { ExecutionModel } from "../core/formats/enums.js";
+import { readZkBinding } from "../chain/readZkBinding.js";
 import {
   absent,
   found,
@@ -162,7 +164,10 @@ export function createRpcChainSource(parameters: RpcChainSourceParameters): Chai
           throw error;
         }
         if (c.status === 0) return absent(`clause ${clauseId} was not registered at ${registry} at block ${blockNumber}`);
-        return found({ registry, version: c.version, status: c.status, model: c.model, quorumK: c.quorumK, quorumN: c.quorumN, policyFlags: c.policyFlags, codeHash: c.codeHash, configDigest: c.configDigest });
+        const facts: ClauseEvidence = { registry, version: c.version, status: c.status, model: c.model, quorumK: c.quorumK, quorumN: c.quorumN, policyFlags: c.policyFlags, codeHash: c.codeHash, configDigest: c.configDigest };
+        if (c.model !== ExecutionModel.Zk) return found(facts);
+        const zkBinding = await readZkBinding(client, registry, clauseId, blockNumber);
+        return found(zkBinding ? { ...facts, zkBinding } : facts);
       }),
 
     executorAt: (nodeRegistry, enclaveKey, cacTimestamp, blockNumber) =>

@@ -2,9 +2,10 @@ import type { Hex } from "viem";
 import { isArweaveTxId } from "../core/verify/arweaveTxId.js";
 import { verifyEvidence, type ClauseReplayer } from "../core/verify/verifyEvidence.js";
 import type { VerificationReport, VerificationSubject } from "../core/verify/VerificationReport.js";
+import type { ZkCacVerifier } from "../core/zk/ZkCacVerifier.js";
 import { EvidenceUnavailableError, gatherEvidence, type EvidenceSources, type GatherOptions } from "./gatherEvidence.js";
 
-export type VerifyFromPublicDataParameters = GatherOptions & { sources: EvidenceSources; replay?: ClauseReplayer };
+export type VerifyFromPublicDataParameters = GatherOptions & { sources: EvidenceSources; replay?: ClauseReplayer; verifyZk?: ZkCacVerifier };
 
 /**
  * `nsf verify`'s core, reusable by any front end: gather the public data (relayer/verify/gatherEvidence.ts), then
@@ -14,7 +15,7 @@ export type VerifyFromPublicDataParameters = GatherOptions & { sources: Evidence
 export async function verifyFromPublicData(subject: VerificationSubject, parameters: VerifyFromPublicDataParameters): Promise<VerificationReport> {
   try {
     const evidence = await gatherEvidence(subject, parameters.sources, parameters);
-    return await verifyEvidence(evidence, parameters.replay ? { replay: parameters.replay } : {});
+    return await verifyEvidence(evidence, { ...(parameters.replay ? { replay: parameters.replay } : {}), ...(parameters.verifyZk ? { verifyZk: parameters.verifyZk } : {}) });
   } catch (error) {
     if (!(error instanceof EvidenceUnavailableError)) throw error;
     return {

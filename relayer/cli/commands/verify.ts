@@ -1,4 +1,6 @@
 import path from "node:path";
+import { createZkCacVerifier } from "../../zk/verifyZkCac.js";
+import { releaseSnarkjsCurve } from "../../zk/releaseSnarkjsCurve.js";
 import { fileURLToPath } from "node:url";
 import { createPublicClient, getAddress, http, isAddress, type Address, type PublicClient } from "viem";
 import { NsfError } from "../../core/errors/NsfError.js";
@@ -87,9 +89,11 @@ async function verifyTarget(target: string, options: VerifyOptions): Promise<Ver
       ...(jobRouter ? { jobRouter } : {}),
       ...(clauseRegistry ? { clauseRegistry } : {}),
       replay,
+      verifyZk: createZkCacVerifier(),
     });
   } finally {
     await replay.close();
+    await releaseSnarkjsCurve();
   }
 }
 

@@ -64,6 +64,8 @@ export type ClauseEvidence = {
   policyFlags: number;
   codeHash: Hex;
   configDigest: Hex;
+  /** Model Zk only: the circuit bound to the version (`getZkBinding` at the anchor block), absent while unbound. */
+  zkBinding?: { circuitHash: Hex; vkeyHash: Hex; verifier: Address };
 };
 
 /** What NodeRegistry said about one signer at the anchor block. */

@@ -19,7 +19,7 @@ export const VerificationChecks = {
   "execution.included": { scope: "execution", title: "The execution is in the anchored bundle exactly once" },
   "job.requested": { scope: "execution", title: "JobRequested for this execution id names the same clause, version, tenant and input commitment" },
   "execution.tenant": { scope: "execution", title: "The tenant id is H(dao, jurisdiction) (§1)" },
-  "execution.input_hash": { scope: "execution", title: "The input bundle hashes to inputHash (§6)" },
+  "execution.input_hash": { scope: "execution", title: "The input bundle hashes to inputHash (§6); a zk result withholds its bundle (§12)" },
   "execution.output_hash": { scope: "execution", title: "The output hashes to outputHash (§5)" },
   "cac.json": { scope: "execution", title: "Every CAC JSON re-hashes to its own digest (§11)" },
   "cac.domain": { scope: "execution", title: "Every CAC is signed for this chain and RollupAnchor" },
@@ -32,6 +32,7 @@ export const VerificationChecks = {
   "execution.cac_set_hash": { scope: "execution", title: "The leaf's cacSetHash is the hash of the agreeing CAC digests (§7)" },
   "merkle.leaf": { scope: "execution", title: "The leaf hash is the double hash of its values (§7)" },
   "merkle.inclusion": { scope: "execution", title: "The leaf's proof leads to the anchored root" },
+  "zk.proof": { scope: "execution", title: "A zk clause version's result withholds its inputs and every CAC's proof verifies against the bound circuit and says the CAC's output (§18); other versions carry their bundle and no proof" },
   replay: { scope: "execution", title: "Re-executing the registered WASM on the input bundle gives the same output hash" },
 } as const;
 

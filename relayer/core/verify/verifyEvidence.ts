@@ -5,14 +5,15 @@ import { buildBatchTree, processProof } from "../batching/batchTree.js";
 import { createNobleRecoverSigner, recoverAddressWith, signatureShapeOk } from "../batching/recoverSigner.js";
 import { bytesToHexFast, hexToBytesFast } from "../batching/hashing.js";
 import { lastSeqOfCommitment } from "../batching/resultSequence.js";
-import { cacFromJson } from "../cac/cacJson.js";
+import { cacFromJson, type ParsedCacJson } from "../cac/cacJson.js";
+import type { ZkCacVerifier } from "../zk/ZkCacVerifier.js";
 import { canonicalJsonHash } from "../formats/canonicalJson.js";
 import { AGGREGATOR_ROLE, clauseConfigDigest, quorumConfigDigest } from "../formats/configDigest.js";
 import { batchHeaderDigest, type BatchHeader, type Cac } from "../formats/eip712.js";
 import { ExecutionModel } from "../formats/enums.js";
 import { jurisdictionToBytes3, sha256Of, tenantIdOf } from "../formats/ids.js";
 import { batchCommitmentOf, cacSetHash, leafHash } from "../formats/leaf.js";
-import { executorKey, type AggregatorConfigEvidence, type AnchorEvidence, type ClauseCode, type ExecutionEvidence } from "./ExecutionEvidence.js";
+import { executorKey, type ClauseEvidence, type AggregatorConfigEvidence, type AnchorEvidence, type ClauseCode, type ExecutionEvidence } from "./ExecutionEvidence.js";
 import { verdictOf, type CheckResult, type CheckStatus, type VerificationReport } from "./VerificationReport.js";
 import type { VerificationCheckName } from "./verificationChecks.js";
 
@@ -22,7 +23,8 @@ import type { VerificationCheckName } from "./verificationChecks.js";
  */
 export type ClauseReplayer = (code: ClauseCode, inputBundle: unknown) => Promise<{ ok: true; output: Hex } | { ok: false; reason: string }>;
 
-export type VerifyEvidenceOptions = { replay?: ClauseReplayer };
+/** `verifyZk` checks zk CACs' proofs (relayer/zk/verifyZkCac.ts); without it a zk execution is `unverifiable`. */
+export type VerifyEvidenceOptions = { replay?: ClauseReplayer; verifyZk?: ZkCacVerifier };
 
 /** Clause policy flag bit 0 (docs/FORMATS.md §1): every executor must be located in the job's jurisdiction. */
 const POLICY_IN_COUNTRY = 1;
@@ -221,7 +223,7 @@ export async function verifyEvidence(evidence: ExecutionEvidence, options: Verif
 
   async function checkExecution(jobId: Hex): Promise<void> {
     let result: BundleResult | undefined;
-    const parsed: { cac: Cac; digest: Hex; enclaveKey: Address; chainId: bigint; verifyingContract: Address }[] = [];
+    const parsed: { cac: Cac; digest: Hex; enclaveKey: Address; chainId: bigint; verifyingContract: Address; full: ParsedCacJson }[] = [];
     const signers: Address[] = [];
     let clause: ExecutionEvidence["clauses"][string] | undefined;
     const run = (name: VerificationCheckName, needs: VerificationCheckName[], body: () => [CheckStatus, string]) => check(name, needs, body, jobId);
@@ -238,7 +240,8 @@ export async function verifyEvidence(evidence: ExecutionEvidence, options: Verif
       if (j.status !== "found") return [j.status === "absent" ? "fail" : "unavailable", j.reason];
       const r = result!;
       const v = j.value;
-      const commitment = (r.input_bundle as { trigger?: { commitment?: unknown } } | null)?.trigger?.commitment;
+      // A zk result withholds its bundle; every CAC still names the trigger's commitment (cac.json checks them).
+      const commitment = r.input_bundle === null ? (r.cacs[0]?.cac as { trigger?: { commitment?: unknown } } | undefined)?.trigger?.commitment : (r.input_bundle as { trigger?: { commitment?: unknown } } | null)?.trigger?.commitment;
       const pairs: [string, unknown, unknown][] = [
         ["clauseId", v.clauseId.toLowerCase(), r.clause_id],
         ["tenantId", v.tenantId.toLowerCase(), r.tenant.tenant_id],
@@ -256,6 +259,7 @@ export async function verifyEvidence(evidence: ExecutionEvidence, options: Verif
     });
     run("execution.input_hash", ["execution.included"], () => {
       const r = result!;
+      if (r.input_bundle === null) return pass(`inputs withheld (zk result, checked by zk.proof); every CAC names input hash ${r.input_hash}`);
       const hash = canonicalJsonHash(r.input_bundle);
       if (!same(hash, r.input_hash)) return fail(`the input bundle hashes to ${hash}, the result says ${r.input_hash}`);
       const bundleJob = (r.input_bundle as { job_id?: unknown } | null)?.job_id;
@@ -270,7 +274,7 @@ export async function verifyEvidence(evidence: ExecutionEvidence, options: Verif
       for (const [i, c] of result!.cacs.entries()) {
         try {
           const p = cacFromJson(c.cac);
-          parsed.push({ cac: p.cac, digest: p.digest, enclaveKey: getAddress(p.json.runtime_info.enclave_key), chainId: BigInt(p.anchor.chainId), verifyingContract: p.anchor.address });
+          parsed.push({ cac: p.cac, digest: p.digest, enclaveKey: getAddress(p.json.runtime_info.enclave_key), chainId: BigInt(p.anchor.chainId), verifyingContract: p.anchor.address, full: p });
         } catch (error) {
           return fail(`CAC ${i} (${c.signer}): ${error instanceof Error ? error.message : String(error)}`);
         }
@@ -362,8 +366,31 @@ export async function verifyEvidence(evidence: ExecutionEvidence, options: Verif
       const reached = processProof(result!.proof as Hex[], leafHash(leafOf(result!)));
       return same(reached, anchor!.event.root) ? pass(`the ${result!.proof.length}-step proof reaches root ${anchor!.event.root}`) : fail(`the proof leads to ${reached}, not the anchored root ${anchor!.event.root}`);
     });
+    /** zk.proof: async (snarkjs), so run outside `run`, after the checks it needs. */
+    const checkZkProof = async (versionStatus: CheckStatus | undefined, jsonStatus: CheckStatus | undefined): Promise<CheckStatus> => {
+      if (versionStatus !== "pass" || jsonStatus !== "pass") return record("zk.proof", "skipped", `needs clause.version (${versionStatus ?? "not run"}) and cac.json (${jsonStatus ?? "not run"})`, jobId);
+      const c = (clause as { value: ClauseEvidence }).value;
+      if (c.model !== ExecutionModel.Zk) {
+        if (result!.input_bundle === null) return record("zk.proof", "fail", `clause model ${c.model} is not zk, yet the result withholds its input bundle`, jobId);
+        if (parsed.some((p) => p.full.zk)) return record("zk.proof", "fail", `clause model ${c.model} is not zk, yet a CAC carries a proof instead of its inputs`, jobId);
+        return record("zk.proof", "pass", "not a zk clause version: no proof expected", jobId);
+      }
+      if (result!.input_bundle !== null) return record("zk.proof", "fail", "a zk clause's result publishes its input bundle", jobId);
+      if (!options.verifyZk) return record("zk.proof", "unavailable", "no zk proof verifier configured", jobId);
+      for (const [i, p] of parsed.entries()) {
+        try {
+          await options.verifyZk(p.full, c);
+        } catch (error) {
+          return record("zk.proof", "fail", `CAC ${i}: ${error instanceof Error ? error.message.replace(/\n/g, ": ") : String(error)}`, jobId);
+        }
+      }
+      return record("zk.proof", "pass", `${parsed.length} proof(s) verify against circuit ${c.zkBinding?.circuitHash} and state the agreed output`, jobId);
+    };
+    const zkStatus = await checkZkProof(statusOf.get(key("clause.version", jobId)), statusOf.get(key("cac.json", jobId)));
     const replayStatus = statusOf.get(key("clause.code_hash", jobId));
-    if (replayStatus !== "pass") {
+    if (zkStatus === "pass" && result!.input_bundle === null) {
+      record("replay", "skipped", "zk clause version: its inputs are private; zk.proof stands for the re-execution", jobId);
+    } else if (replayStatus !== "pass") {
       record("replay", "skipped", `needs clause.code_hash (${replayStatus ?? "not run"})`, jobId);
     } else {
       const codeHash = (clause as { value: { codeHash: Hex } }).value.codeHash.toLowerCase();
