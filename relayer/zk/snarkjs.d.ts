@@ -1,4 +1,4 @@
-// The part of snarkjs 0.7.6 and circomlibjs 0.1.7 this project calls (neither ships types).
+// The part of snarkjs 0.7.6, circom_runtime 0.1.28 and circomlibjs 0.1.7 this project calls (none ships types).
 declare module "snarkjs" {
   export type Groth16ProofJson = {
     pi_a: string[];
@@ -12,6 +12,10 @@ declare module "snarkjs" {
       input: Record<string, unknown>,
       wasm: string | Uint8Array | { type: "mem"; data: Uint8Array },
       zkey: string | Uint8Array | { type: "mem"; data: Uint8Array },
+    ): Promise<{ proof: Groth16ProofJson; publicSignals: string[] }>;
+    prove(
+      zkey: string | Uint8Array | { type: "mem"; data: Uint8Array },
+      wtns: string | Uint8Array | { type: "mem"; data: Uint8Array },
     ): Promise<{ proof: Groth16ProofJson; publicSignals: string[] }>;
     verify(vkey: unknown, publicSignals: readonly (string | bigint)[], proof: unknown): Promise<boolean>;
     exportSolidityCallData(proof: unknown, publicSignals: readonly unknown[]): Promise<string>;
@@ -34,6 +38,12 @@ declare module "snarkjs" {
     exportSolidityVerifier(zkey: string, templates: { groth16: string }): Promise<string>;
   };
   export const curves: { getCurveFromName(name: string): Promise<{ terminate(): Promise<void> }> };
+}
+
+// circom_runtime 0.1.28 (snarkjs's witness calculator): built once per circuit, reused across proofs.
+declare module "circom_runtime" {
+  export type WitnessCalculator = { calculateWTNSBin(input: Record<string, unknown>, sanityCheck: 0 | 1): Promise<Uint8Array> };
+  export function WitnessCalculatorBuilder(wasm: Uint8Array, options?: unknown): Promise<WitnessCalculator>;
 }
 
 declare module "circomlibjs" {
