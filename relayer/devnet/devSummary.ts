@@ -1,4 +1,5 @@
 import { formatUnits, type Address, type Hex } from "viem";
+import type { ZkFloodOutcome } from "./zkFloodPayout.js";
 
 /** What `nsf dev` did, as written to `<out>/summary.json` (`nsf.dev-summary/1`) and printed at the end. */
 export type DevSummary = {
@@ -38,6 +39,8 @@ export type DevSummary = {
   /** The proof explorer `nsf dev` serves (it stays up with --keep-running) and the local Arweave gateway it reads. */
   explorer: { url: string; gateway: string };
   payout: { job: Hex; consumer: Address; claimTx: Hex; claimGas: string; paid: string; paidUnits: string; secondClaim: string };
+  /** The zk step (ADR 0016): a private reading proven by the nodes, verified by the relayer, paid on the proof once. */
+  zk?: ZkFloodOutcome;
   /** How to check one of the run's executions from public data alone (docs/MONITORING.md). */
   verify?: { jobId: Hex; command: string };
   elapsedSeconds: number;
@@ -85,6 +88,10 @@ export function renderDevSummary(s: DevSummary): string {
   row("consumer", `ParametricPayout ${s.payout.consumer}`);
   row("claim", `${s.payout.claimTx} (${s.payout.claimGas} gas): paid ${s.payout.paidUnits} DEVUSD for job ${s.payout.job}`);
   row("second claim", s.payout.secondClaim === "ParametricPayoutAlreadyPaid" ? "refused (ParametricPayoutAlreadyPaid)" : `NOT refused as expected: ${s.payout.secondClaim}`);
+  if (s.zk) {
+    row("zk consumer", `ZkParametricPayout ${s.zk.consumer} (verifier ${s.zk.verifier})`);
+    row("zk claim", `${s.zk.claimTx} (${s.zk.claimGas} gas): paid ${s.zk.paid} for job ${s.zk.jobId} on a Groth16 proof (${s.zk.proofsVerifiedOffChain} proofs verified off-chain); second claim ${s.zk.secondClaim}`);
+  }
   lines.push("", "  Relayer");
   row("status", s.relayer.statusUrl ? `${s.relayer.statusUrl}/status` : "(disabled)");
   row("metrics", s.relayer.statusUrl ? `${s.relayer.statusUrl}/metrics` : "(disabled)");

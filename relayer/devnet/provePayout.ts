@@ -76,7 +76,8 @@ export async function provePayout(
   return { consumer, claimTx: receipt.hash as Hex, claimGas: receipt.gasUsed, paid, secondClaim };
 }
 
-function revertName(error: unknown, contract: ParametricPayout): string | undefined {
+/** The custom error a consumer call reverted with, by name (ethers' decoded `revert`, else the raw data parsed). */
+export function revertName(error: unknown, contract: { interface: { parseError(data: string): { name: string } | null } }): string | undefined {
   const e = error as { revert?: { name?: string }; data?: string };
   if (e.revert?.name) return e.revert.name;
   if (typeof e.data === "string") {

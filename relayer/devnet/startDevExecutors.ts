@@ -31,6 +31,8 @@ export type StartDevExecutorsParameters = {
   plan: readonly { jurisdiction: string; operator: Signer }[];
   /** Clause directories with a build/ (default: the four examples). */
   clauseDirs: readonly string[];
+  /** zk clause versions the nodes also prove (node config `zkClauses`); none by default. */
+  zkClauses?: readonly { circuit: "flood_payout" | "cash_transfer_eligibility"; twin: string }[];
   /** Chain time in seconds (latest block), for the validators' freshness check. */
   chainTime: () => Promise<bigint>;
 };
@@ -72,6 +74,7 @@ export async function startDevExecutors(parameters: StartDevExecutorsParameters)
         deployments: { jobRouter: network.addresses.jobRouter, rollupAnchor: network.addresses.rollupAnchor, nodeRegistry: registry, clauseRegistry: network.addresses.clauseRegistry },
         attestation: { nonce },
         clauses: [...parameters.clauseDirs],
+        zkClauses: (parameters.zkClauses ?? []).map((z) => ({ ...z })),
       });
       const node: RunningNode = await startNode({ config, common: { ...common, logger: common.logger.child({ executor: index, jurisdiction }) } });
       const close = () => node.close();

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { createZkCacVerifier } from "../zk/verifyZkCac.js";
 import { fileURLToPath } from "node:url";
 import { createPublicClient, http, type Address, type PublicClient } from "viem";
 import { createDirectoryCodeSource } from "../verify/createDirectoryCodeSource.js";
@@ -33,6 +34,8 @@ export function createExplorerVerifier(parameters: {
     code: createDirectoryCodeSource(parameters.clauseDirs ?? [path.join(ROOT, "clauses", "examples")]),
   };
   const replay = createSandboxReplayer();
+  // zk executions are checked by their proofs (zk.proof), with the committed circuits, loaded on first use.
+  const verifyZk = createZkCacVerifier();
   return {
     verify: (jobId) =>
       verifyFromPublicData(
@@ -41,6 +44,7 @@ export function createExplorerVerifier(parameters: {
           sources,
           rollupAnchor: parameters.rollupAnchor,
           replay,
+          verifyZk,
           ...(parameters.jobRouter ? { jobRouter: parameters.jobRouter } : {}),
           ...(parameters.clauseRegistry ? { clauseRegistry: parameters.clauseRegistry } : {}),
           ...(parameters.chainId !== undefined ? { chainId: parameters.chainId } : {}),

@@ -20,6 +20,8 @@ import { exampleClauseDir, FLOOD, PANDEMIC, setUpDevNetwork } from "../../devnet
 import { startDevExecutors, type DevExecutor } from "../../devnet/startDevExecutors.js";
 import { performSensorUpkeep, requestJobThroughGovernance } from "../../devnet/triggers.js";
 import { waitForAnchors } from "../../devnet/waitForAnchors.js";
+import { runZkFloodPayout, ZK_FLOOD, ZK_NODE_CLAUSES } from "../../devnet/zkFloodPayout.js";
+import { releaseSnarkjsCurve } from "../../zk/releaseSnarkjsCurve.js";
 import { createRelayer, type Relayer } from "../../relayer/createRelayer.js";
 import { startLocalArweave, type LocalArweave } from "../../archive/startLocalArweave.js";
 import { loadArweaveWallet } from "../../archive/loadArweaveWallet.js";
@@ -41,7 +43,7 @@ export type DevOptions = {
 };
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const STEPS = 13;
+const STEPS = 14;
 
 class Interrupted extends NsfError {
   constructor(signal: string) {
@@ -142,7 +144,7 @@ export async function runDev(options: DevOptions): Promise<void> {
     // Alternating KEN / UGA up to three UGA nodes, the rest in KEN: with five nodes, 3 KEN (flood k = 3) and 2 UGA (pandemic k = 2).
     const plan = accounts.operators.map((operator, i) => ({ operator, jurisdiction: i % 2 === 1 && i < 6 ? "UGA" : "KEN" }));
     const clauseDirs = ["flood-payout", "pandemic-alert", "food-toxin", "emissions-penalty"].map(exampleClauseDir);
-    executors = await abortable(startDevExecutors({ common, rpcUrl: node.url, network, roles: dev.roles, plan, clauseDirs, chainTime }), signal);
+    executors = await abortable(startDevExecutors({ common, rpcUrl: node.url, network, roles: dev.roles, plan, clauseDirs, zkClauses: ZK_NODE_CLAUSES, chainTime }), signal);
     for (const e of executors) progress.detail(`${e.jurisdiction} ${e.enclaveKey} ${e.url} (verdict 2-of-3 validators, tx ${short(e.registrationTx)})`);
 
     progress.step("Starting the relayer: chain watcher → scheduler → dispatcher → CAC agreement → batcher → 3 co-signers → anchor tx manager");
@@ -228,6 +230,11 @@ export async function runDev(options: DevOptions): Promise<void> {
       throw new NsfError("NSF_DEV_PAYOUT_MISMATCH", { shortMessage: "the payout consumer did not pay exactly once", details: `paid ${payout.paid}, second claim: ${payout.secondClaim}` });
     }
 
+    progress.step(`A private reading: ${ZK_FLOOD.id} registered with its circuit, nodes prove, the relayer verifies, paid on the proof`);
+    const zk = await abortable(runZkFloodPayout(connection, { dev, relayer, inputsDirectory, progress, signal, timeoutMs: options.timeoutSeconds * 1000 }), signal);
+    progress.detail(`commitment ${short(zk.commitment)} attested; claimWithProof ${zk.claimTx} (${zk.claimGas} gas): paid ${usdc(BigInt(zk.paid))} DEVUSD; second claim ${zk.secondClaim === "ParametricPayoutAlreadyPaid" ? "refused (ParametricPayoutAlreadyPaid)" : zk.secondClaim}`);
+    anchored.push({ jobId: zk.jobId, batchSeq: BigInt(zk.batchSeq), resultSeq: BigInt(zk.resultSeq) });
+
     const archived = await waitForArchive(relayer, [...new Set(anchored.map((a) => a.batchSeq))], signal, 30_000);
     progress.detail(`Arweave: ${archived.confirmed} of ${archived.total} anchored batch bundles confirmed on ${gateway.url}${archived.confirmed < archived.total ? " (the rest stay queued and are retried)" : ""}`);
 
@@ -251,8 +258,8 @@ export async function runDev(options: DevOptions): Promise<void> {
       configFile,
       logFile,
       anchored,
-      triggers: { [sensor.jobId]: { type: "sensor", tx: sensor.txHash, detail: `feed round ${sensor.roundId}, answer ${sensor.answer} (0.1 mm)` }, [daoJob.jobId]: { type: "dao", tx: daoJob.proposal.transactions.execute, detail: `HealthDAO proposal ${short(daoJob.proposal.proposalId.toString())}, input document ${daoJob.commitment}` } },
-      labels: { [sensor.jobId]: "flood (sensor)", [daoJob.jobId]: "pandemic (DAO)" },
+      triggers: { [sensor.jobId]: { type: "sensor", tx: sensor.txHash, detail: `feed round ${sensor.roundId}, answer ${sensor.answer} (0.1 mm)` }, [daoJob.jobId]: { type: "dao", tx: daoJob.proposal.transactions.execute, detail: `HealthDAO proposal ${short(daoJob.proposal.proposalId.toString())}, input document ${daoJob.commitment}` }, [zk.jobId]: { type: "dao", tx: zk.requestTx, detail: `ReliefDAO proposal ${short(zk.requestProposalId)}, private input document` } },
+      labels: { [sensor.jobId]: "flood (sensor)", [daoJob.jobId]: "pandemic (DAO)", [zk.jobId]: "flood (zk, DAO)" },
       explorer: { url: explorer.url, gateway: gateway.url },
       daoRequest: { proposalId: daoJob.proposal.proposalId.toString(), executeTx: daoJob.proposal.transactions.execute },
       payout: { job: sensor.jobId, consumer: payout.consumer, claimTx: payout.claimTx, claimGas: payout.claimGas.toString(), paid: payout.paid.toString(), paidUnits: usdc(payout.paid), secondClaim: payout.secondClaim },
@@ -261,6 +268,7 @@ export async function runDev(options: DevOptions): Promise<void> {
     });
     // The flood execution, checked from public data: RPC and contracts from the deployment file; the gateway is the
     // archive's (arlocal, started by nsf dev, which the relayer uploads every anchored bundle to).
+    summary.zk = zk;
     summary.verify = { jobId: sensor.jobId, command: nsfVerifyCommand({ jobId: sensor.jobId, deploymentFile: shown(path.join(out, "deployment.json")), gateway: gateway.url }) };
     writeFileSync(path.join(out, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
     process.stdout.write(renderDevSummary(summary));
@@ -287,6 +295,7 @@ export async function runDev(options: DevOptions): Promise<void> {
     if (arlocalMiner) clearInterval(arlocalMiner);
     await arlocal?.stop().catch(() => undefined);
     await hardhatNode?.stop();
+    await releaseSnarkjsCurve().catch(() => undefined);
     if (deploymentId) rmSync(path.join(root, "ignition", "deployments", deploymentId), { recursive: true, force: true });
     destination.flushSync();
     if (hardhatNode) process.stdout.write(`stopped: relayer, ${executors.length} executor nodes, ${arlocal ? "arlocal, " : ""}hardhat node (pid ${hardhatNode.process.pid})\n`);
@@ -345,7 +354,7 @@ async function summarize(p: {
     const bundle = JSON.parse(relayer.batches.bundleJson(a.batchSeq)!) as BatchBundle;
     const entry = bundle.results.find((r) => r.job_id === a.jobId)!;
     const output = decodeClauseOutput(entry.output as Hex);
-    const k = entry.clause === FLOOD.id ? FLOOD.quorumK : PANDEMIC.quorumK;
+    const k = entry.clause === FLOOD.id ? FLOOD.quorumK : entry.clause === ZK_FLOOD.id ? ZK_FLOOD.quorumK : PANDEMIC.quorumK;
     jobs.push({
       label: p.labels[a.jobId]!,
       jobId: a.jobId,

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { ZK_CIRCUIT_NAMES, type ZkCircuitName } from "../../zk/zkCircuits.js";
 import { z } from "zod";
 import { getAddress, toBytes, type Address, type Hex } from "viem";
 import { sha256Of } from "../../core/formats/ids.js";
@@ -46,6 +47,8 @@ export const NodeConfigSchema = z.strictObject({
     .optional(),
   /** Clause directories holding `build/manifest.json` (the output of `nsf clause build`). */
   clauses: z.array(z.string()).min(1).default(DEFAULT_CLAUSE_DIRS),
+  /** zk clause versions this node proves (ADR 0016): a committed circuit and the directory of its WASM twin. */
+  zkClauses: z.array(z.strictObject({ circuit: z.enum(ZK_CIRCUIT_NAMES as [ZkCircuitName, ...ZkCircuitName[]]), twin: z.string() })).default([]),
   tee: z
     .strictObject({
       backend: z.literal("simulated"),
@@ -81,6 +84,7 @@ export type NodeConfig = Readonly<{
   chain: { mode: "memory"; chainId: bigint; schedulers: readonly Address[] } | { mode: "rpc"; rpcUrl: string };
   deployments: { jobRouter: Address; rollupAnchor: Address; nodeRegistry: Address; clauseRegistry: Address };
   clauses: readonly string[];
+  zkClauses: readonly { circuit: ZkCircuitName; twin: string }[];
   tee: { backend: "simulated"; measurement: Hex; devRootKey: Hex };
   attestation: { nonce: Hex; attestationId: Hex | undefined };
   sandbox: { wallClockMs: number; workers: number };
@@ -105,6 +109,7 @@ export function resolveNodeConfig(input: unknown): NodeConfig {
         : { mode: "rpc", rpcUrl: c.chain.rpcUrl },
     deployments: (c.deployments ?? DEV_DEPLOYMENTS) as NodeConfig["deployments"],
     clauses: Object.freeze([...c.clauses]),
+    zkClauses: Object.freeze(c.zkClauses.map((z) => ({ ...z }))),
     tee: { backend: "simulated", measurement: c.tee.measurement.toLowerCase() as Hex, devRootKey: (c.tee.devRootKey ?? devPrivateKey("dev-attestation-root", 0)) as Hex },
     attestation: { nonce: c.attestation.nonce.toLowerCase() as Hex, attestationId: c.attestation.attestationId?.toLowerCase() as Hex | undefined },
     sandbox: c.sandbox,

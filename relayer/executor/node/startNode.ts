@@ -9,6 +9,8 @@ import { createInMemoryChainView } from "../chain/createInMemoryChainView.js";
 import { createViemChainView } from "../chain/viemChainView.js";
 import { createClauseStore, type ClauseStore } from "../clauseStore/createClauseStore.js";
 import { loadBuiltClause } from "../clauseStore/loadBuiltClause.js";
+import { zkTwinEntry } from "../clauseStore/zkTwinEntry.js";
+import { loadZkCircuit } from "../../zk/loadZkCircuit.js";
 import { createUnsafeDevAttestationRoot } from "../enclave/createUnsafeDevAttestationRoot.js";
 import { loadFastKeccak } from "../../crypto/loadFastKeccak.js";
 import { createUnsafeSimulatedEnclaveRuntime } from "../enclave/createUnsafeSimulatedEnclaveRuntime.js";
@@ -33,6 +35,8 @@ export type RunningNode = {
 export async function startNode({ config, common }: { config: NodeConfig; common: Common }): Promise<RunningNode> {
   const logger = common.logger.child({ component: "node" });
   const entries = await Promise.all(config.clauses.map((dir) => loadBuiltClause(resolve(dir))));
+  const zkCircuits = config.zkClauses.map((z) => loadZkCircuit(z.circuit));
+  for (const [i, z] of config.zkClauses.entries()) entries.push(zkTwinEntry(zkCircuits[i]!.spec, await loadBuiltClause(resolve(z.twin))));
   const clauses = createClauseStore(entries);
 
   const { chain, chainId } = await connectChain(config, clauses);
@@ -69,6 +73,7 @@ export async function startNode({ config, common }: { config: NodeConfig; common
     attestationId,
     maxPayloadBytes: config.maxPayloadBytes,
     keccak,
+    zkCircuits,
   });
   const server = createNodeServer({ common, executor, enclave, clauses, attestationId, maxBodyBytes: 2 * config.maxPayloadBytes + 16 * 1024 });
   const { url } = await server.listen(config.port, config.host);

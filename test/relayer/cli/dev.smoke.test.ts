@@ -34,7 +34,7 @@ describe("nsf dev (the README's main command), run as its own process", function
     expect(summary.nodes).to.have.length(5);
     expect(new Set(summary.nodes.map((n) => n.jurisdiction))).to.deep.equal(new Set(["KEN", "UGA"]));
     const flood = summary.jobs.find((j) => j.trigger.type === "sensor")!;
-    const pandemic = summary.jobs.find((j) => j.trigger.type === "dao")!;
+    const pandemic = summary.jobs.find((j) => j.clause === "WHO::Health::PandemicAlert@1.0.0")!;
     expect(flood.clause).to.equal("UNDRR::Disaster::FloodPayout@1.0.0");
     expect(flood.tenant.jurisdiction).to.equal("KEN");
     expect(flood.agreement.cacs).to.be.at.least(3);
@@ -54,7 +54,14 @@ describe("nsf dev (the README's main command), run as its own process", function
     expect(run.stdout()).to.include(`gateway            ${summary.arweave!.gatewayUrl}`);
     expect(summary.payout.paid).to.equal((1_200n * 50_000_000n).toString());
     expect(summary.payout.secondClaim).to.equal("ParametricPayoutAlreadyPaid");
-    expect(run.stdout()).to.include("[13/13] Done");
+    // The zk step: a private reading proven by the nodes, verified by the relayer and co-signers, paid on the proof once.
+    const zk = summary.jobs.find((j) => j.clause === "UNDRR::Disaster::FloodPayoutZk@1.0.0")!;
+    expect(zk.agreement.cacs).to.be.at.least(2);
+    expect(zk.output).to.deep.equal({ status: 1, action: "Payout:FloodRelief", amounts: [(800n * 120_000_000n).toString()] });
+    expect(summary.zk?.proofsVerifiedOffChain).to.equal(zk.agreement.cacs);
+    expect(summary.zk?.paid).to.equal((800n * 120_000_000n).toString());
+    expect(summary.zk?.secondClaim).to.equal("ParametricPayoutAlreadyPaid");
+    expect(run.stdout()).to.include("[14/14] Done");
     expect(summary.explorer.url).to.match(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(run.stdout()).to.include(`explorer ${summary.explorer.url}`);
     expect(run.stdout()).to.include("refused (ParametricPayoutAlreadyPaid)");
@@ -91,7 +98,7 @@ describe("nsf dev (the README's main command), run as its own process", function
   it("Ctrl-C (SIGINT) in the middle stops the relayer, the executor nodes and the hardhat node, and exits with 130", async () => {
     const out = mkdtempSync(path.join(tmpdir(), "nsf-dev-sigint-"));
     const run = spawnNsf(["dev", "--out", out, "--executors", "5"]);
-    await run.waitFor("[6/13]", 120_000);
+    await run.waitFor("[6/14]", 120_000);
     const pid = hardhatPidOf(run.stdout());
     expect(isAlive(pid)).to.equal(true);
     run.child.kill("SIGINT");
