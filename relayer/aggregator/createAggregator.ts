@@ -35,7 +35,8 @@ const AgreedResultShape = z.object({
   inputHash: hex32,
   outputHash: hex32,
   output: z.string().regex(/^0x([0-9a-fA-F]{2})*$/),
-  inputBundle: z.record(z.string(), z.unknown()),
+  /** null for a zk clause version's result: its inputs stay private (docs/FORMATS.md §12). */
+  inputBundle: z.record(z.string(), z.unknown()).nullable(),
   cacs: z.array(z.object({ signer: address, digest: hex32, signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/), json: z.record(z.string(), z.unknown()), cac: z.object({}).passthrough() })).min(1),
   agreedAt: z.bigint(),
 });
