@@ -3,7 +3,8 @@ import { getAddress, type Hex } from "viem";
 import { canonicalJsonHash } from "../../../../relayer/core/formats/canonicalJson.js";
 import { TriggerType } from "../../../../relayer/core/formats/enums.js";
 import { sensorInputCommitment } from "../../../../relayer/core/formats/ids.js";
-import { buildDocumentBundle, buildSensorBundle, inputHashOf, parseInputDocument } from "../../../../relayer/core/scheduling/inputBundle.js";
+import { buildDocumentBundle, buildSensorBundle, inputHashOf, parseInputDocument, withZkSalt } from "../../../../relayer/core/scheduling/inputBundle.js";
+import { SNARK_SCALAR_FIELD } from "../../../../relayer/core/zk/zkPublicSignals.js";
 import { parseInputBundle } from "../../../../relayer/executor/node/inputBundle.js";
 
 const FEED = getAddress("0x00000000000000000000000000000000000feed0");
@@ -48,5 +49,15 @@ describe("relayer/core/scheduling/inputBundle", () => {
   it("rejects malformed input documents with a typed error", () => {
     expect(() => parseInputDocument({ values: {} })).to.throw().with.property("code", "NSF_INPUT_INVALID");
     expect(() => parseInputDocument({ schema: "nsf.input-document/1", values: { "Bad Name": "1" } })).to.throw().with.property("code", "NSF_INPUT_INVALID");
+  });
+
+  it("salts a zk clause's bundle with a field element the node accepts, changing its input hash (FORMATS §6)", () => {
+    const bundle = sensor();
+    const max = withZkSalt(bundle, new Uint8Array(31).fill(0xff));
+    expect(BigInt(max.salt!)).to.equal((1n << 248n) - 1n);
+    expect(BigInt(max.salt!) < SNARK_SCALAR_FIELD).to.equal(true);
+    expect(inputHashOf(max)).to.not.equal(inputHashOf(bundle));
+    expect(parseInputBundle(new TextEncoder().encode(JSON.stringify(max))).bundle.salt).to.equal(max.salt);
+    expect(() => withZkSalt(bundle, new Uint8Array(32))).to.throw(RangeError);
   });
 });
