@@ -1,4 +1,5 @@
 import { createCommon } from "../../common/Common.js";
+import { releaseSnarkjsCurve } from "../../zk/releaseSnarkjsCurve.js";
 import { loadNodeConfig, type NodeConfigInput } from "../../executor/node/nodeConfig.js";
 import { startNode } from "../../executor/node/startNode.js";
 
@@ -20,4 +21,6 @@ export async function runNodeCommand(options: NodeCommandOptions): Promise<void>
   });
   shutdown.abort();
   await node.close();
+  // A node that proved keeps snarkjs's worker threads; end them so the process exits.
+  await releaseSnarkjsCurve();
 }

@@ -1,4 +1,5 @@
 import { createCommon } from "../../common/Common.js";
+import { releaseSnarkjsCurve } from "../../zk/releaseSnarkjsCurve.js";
 import { loadRelayerConfig } from "../../config/relayerConfig.js";
 import { createRelayer } from "../../relayer/createRelayer.js";
 
@@ -25,6 +26,8 @@ export async function runRelayerStart(options: RelayerStartOptions): Promise<voi
   process.once("SIGTERM", onSignal);
   await relayer.start();
   const { error } = await relayer.stopped;
+  // zk CACs verified on the way leave snarkjs's worker threads running; end them so the process exits.
+  await releaseSnarkjsCurve();
   // A fatal failure of the loop ends the command with its error (exit code 1), so a supervisor restarts it.
   if (error) throw error;
 }
