@@ -4,7 +4,6 @@ import { ExecutionModel } from "../core/formats/enums.js";
 import { ZkError } from "../core/zk/ZkError.js";
 import { checkZkBindings } from "../core/zk/zkOutput.js";
 import { loadZkCircuit, type ZkCircuit } from "./loadZkCircuit.js";
-import { verifyZkProof } from "./verifyZkProof.js";
 import { ZK_CIRCUIT_NAMES } from "./zkCircuits.js";
 
 export type { ZkCacVerifier, ZkClauseFacts };
@@ -33,6 +32,8 @@ export function createZkCacVerifier(options: { circuits?: readonly ZkCircuit[] }
     circuits ??= ZK_CIRCUIT_NAMES.map((name) => loadZkCircuit(name));
     const circuit = circuits.find((c) => c.manifest.circuit_hash === zk.circuitHash && c.manifest.vkey_hash === zk.vkeyHash);
     if (!circuit) throw new ZkError("WRONG_CIRCUIT", `no local circuit has hash ${zk.circuitHash} and key ${zk.vkeyHash}`);
+    // snarkjs is loaded with the first zk CAC: a relayer that never meets one never imports it.
+    const { verifyZkProof } = await import("./verifyZkProof.js");
     await verifyZkProof(circuit, zk);
     checkZkBindings(zk.publicSignals, { clauseIdHash: cac.clauseId, jobId: cac.jobId, output: json.outputs.encoded as Hex, actions: circuit.spec.actions });
   };

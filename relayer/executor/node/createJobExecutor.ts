@@ -22,7 +22,6 @@ import { CLAUSE_ABI } from "../sandbox/clauseAbi.js";
 import type { Sandbox } from "../sandbox/createSandbox.js";
 import { parseInputBundle } from "./inputBundle.js";
 import { parseJobRequest } from "./jobRequest.js";
-import { proveZkExecution } from "./proveZkExecution.js";
 import type { ZkCircuit } from "../../zk/loadZkCircuit.js";
 import type { ZkProofEnvelope } from "../../core/zk/zkProofEnvelope.js";
 
@@ -148,6 +147,9 @@ export function createJobExecutor(parameters: JobExecutorParameters): JobExecuto
     // A zk version proves the same run; its CAC then carries the proof and never the inputs (FORMATS §11.3).
     let zk: ZkProofEnvelope | undefined;
     if (registered.model === ExecutionModel.Zk) {
+      // Loaded on the first zk job: snarkjs (and its web-worker shim, which misfires when merely imported inside a
+      // worker thread) stays out of nodes and executor threads that never prove.
+      const { proveZkExecution } = await import("./proveZkExecution.js");
       zk = await proveZkExecution(parameters.zkCircuits ?? [], {
         registered,
         manifest: stored.manifest,

@@ -114,6 +114,8 @@ describe("createViemChainView", () => {
       configDigest: `0x${"d0".repeat(32)}`,
       version: 2 ** 32,
       status: 1,
+      // The execution model too (1 = quorum): a zk version (3) would also read its circuit binding.
+      model: 1,
     });
   });
 
