@@ -150,6 +150,8 @@ export function createPipeline(parameters: PipelineParameters): Pipeline {
     resolver: createInputResolver({ common, reader: parameters.reader, inputs: parameters.inputs }),
     metrics,
     inputWaitSeconds: config.inputs.waitSeconds,
+    // Each class's resolved jobs start at once, before the lower classes of the same step are resolved (ADR 0014).
+    onScheduled: () => void dispatcher.step(),
     ...(config.policy ? { policy: config.policy } : {}),
     ...(config.qos ? { qos: config.qos } : {}),
   });

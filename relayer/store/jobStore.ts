@@ -679,9 +679,9 @@ export function createJobStore(parameters: JobStoreParameters) {
         for (const e of entries) q.setQosClass.run(e.priority, e.rank, e.jobId.toLowerCase());
       });
     },
-    /** Jobs in `state`, highest class first (lowest rank), then block order; unclassified ones first. */
-    jobsInStateByRank(state: JobState, limit = 1000): JobRecord[] {
-      return (q.jobsByRank.all(state, limit) as Row[]).map(toJob);
+    /** Jobs in `state`, highest class first (lowest rank), then block order; unclassified ones first (rank undefined). */
+    jobsInStateByRank(state: JobState, limit = 1000): (JobRecord & { qosRank: number | undefined })[] {
+      return (q.jobsByRank.all(state, limit) as Row[]).map((r) => ({ ...toJob(r), qosRank: opt<number>(r.qos_rank) }));
     },
     /** The queue of one rank in `state`, block order: ids and jurisdictions only (what admission planning needs). */
     queuedOfRank(state: JobState, rank: number, limit: number): { jobId: Hex; jurisdiction: Hex }[] {
