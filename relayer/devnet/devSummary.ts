@@ -38,6 +38,8 @@ export type DevSummary = {
   /** The proof explorer `nsf dev` serves (it stays up with --keep-running) and the local Arweave gateway it reads. */
   explorer: { url: string; gateway: string };
   payout: { job: Hex; consumer: Address; claimTx: Hex; claimGas: string; paid: string; paidUnits: string; secondClaim: string };
+  /** Each tenant's audit export (`nsf audit export --tenant`), checked to hold only that tenant's entries (issue 6). */
+  audits?: { label: string; tenantId: Hex; file: string; entries: number; nodes: Address[] }[];
   /** How to check one of the run's executions from public data alone (docs/MONITORING.md). */
   verify?: { jobId: Hex; command: string };
   elapsedSeconds: number;
@@ -94,6 +96,10 @@ export function renderDevSummary(s: DevSummary): string {
   row("explorer", s.explorer.url);
   row("Arweave gateway", s.explorer.gateway);
   row("elapsed", `${s.elapsedSeconds.toFixed(1)} s`);
+  if (s.audits) {
+    lines.push("", "  Tenant audit exports (nsf audit export --tenant; each holds only its tenant's entries)");
+    for (const a of s.audits) row(a.label, `${a.entries} entries → ${a.file}`);
+  }
   if (s.verify) lines.push("", "  Verify an execution yourself, from public data only (RPC + Arweave gateway; docs/MONITORING.md):", `    ${s.verify.command}`);
   return `${lines.join("\n")}\n`;
 }
