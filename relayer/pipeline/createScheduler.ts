@@ -36,7 +36,7 @@ export type SchedulerParameters = {
    * still being resolved (ADR 0014 addendum: without it a disaster job waited for the whole batch).
    */
   onScheduled?: () => void;
-  /** Jobs scheduled together before `onScheduled` is called (default 32). */
+  /** Jobs scheduled together before `onScheduled` is called and the event loop is yielded to (default 16). */
   chunkSize?: number;
   /**
    * Backpressure: a class's new jobs are resolved only while fewer than this many of its jobs are resolved and
@@ -66,7 +66,7 @@ export function createScheduler(parameters: SchedulerParameters): Scheduler {
   const { store, reader, resolver, metrics } = parameters;
   const logger = parameters.common.logger.child({ component: "scheduler" });
   const batchSize = parameters.batchSize ?? 256;
-  const chunkSize = Math.max(1, parameters.chunkSize ?? 32);
+  const chunkSize = Math.max(1, parameters.chunkSize ?? 16);
   const resolvedAhead = Math.max(1, parameters.resolvedAhead ?? 256);
   const qos = parameters.qos ?? DEFAULT_QOS;
   const policy = parameters.policy ?? EMPTY_POLICY;
@@ -194,6 +194,9 @@ export function createScheduler(parameters: SchedulerParameters): Scheduler {
           }),
         );
         parameters.onScheduled?.();
+        // Back to the event loop between chunks: resolutions whose reads answer at once run as one long chain of
+        // microtasks, which would hold node replies and dispatch of the class just handed over behind a whole chunk.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
       return result;
     },
