@@ -171,6 +171,8 @@ export function createPipeline(parameters: PipelineParameters): Pipeline {
     ...(parameters.runtime ? { runtime: parameters.runtime } : {}),
   });
   dispatcher.recover();
+  // Workload faults failed before a crash but never reported on-chain (ADR 0014 addendum): sent again now.
+  void dispatcher.reportPendingFaults();
 
   async function tick(): Promise<TickResult> {
     let poll: PollResult | undefined;
