@@ -113,6 +113,12 @@ export const RelayerConfigSchema = z.strictObject({
     .default({ waitSeconds: 600, sensorBindings: [] }),
   database: z.strictObject({ file: z.string().min(1) }),
   /**
+   * ADR 0014: the key that reports workload faults agreed by k nodes on-chain (`JobRouter.reportFailure`, suspending
+   * the workload); network governance must grant it the FaultReporter role (12). Absent: faults still fail their
+   * jobs, nothing is reported.
+   */
+  faultReporter: z.strictObject({ keyEnv: envName }).optional(),
+  /**
    * Part B (ADR 0008): the aggregator co-signers this process runs and the anchor submitter. Required by
    * `nsf relayer start`; optional here so part A can be composed alone (tests, benchmarks).
    */
@@ -226,6 +232,7 @@ export type RelayerConfig = Readonly<{
   inputs: Readonly<{ directory: string | undefined; waitSeconds: number; sensorBindings: readonly ResolvedSensorBinding[] }>;
   database: Readonly<{ file: string }>;
   aggregator: ResolvedAggregatorConfig | undefined;
+  faultReporter: Readonly<{ keyEnv: string; key: Secret<Hex> }> | undefined;
   archive: ResolvedArchiveConfig | undefined;
   http: Readonly<{ enabled: boolean; host: string; port: number }>;
 }>;
@@ -249,6 +256,14 @@ export type ResolvedAggregatorConfig = Readonly<{
   reorgDepth: number;
   fees: Readonly<{ maxFeePerGasCap: bigint; priorityFeePerGas: bigint | undefined; bumpBps: number; stuckAfterMs: number }>;
 }>;
+
+/** The fault reporter's key: its own (DESIGN.md §2: keys are never shared between roles). */
+function resolveFaultReporter(keyEnv: string, env: Readonly<Record<string, string | undefined>>, others: readonly { keyEnv: string; key: Hex }[]): { keyEnv: string; key: Secret<Hex> } {
+  const key = keyFromEnv(env, "faultReporter.keyEnv", keyEnv, "the workload-fault reporter's private key");
+  const same = others.find((o) => o.key === key);
+  if (same) throw invalid("faultReporter.keyEnv", `${keyEnv} holds the same key as ${same.keyEnv}; every role needs its own key`);
+  return { keyEnv, key: secret(key) };
+}
 
 function invalid(path: string, message: string): RelayerError {
   return new RelayerError("CONFIG_INVALID", `${path}: ${message}`);
@@ -286,6 +301,7 @@ export function resolveRelayerConfig(input: unknown, env: Readonly<Record<string
     return { answerInput: b.answerInput, values: { ...b.values }, clauseId, tenantId: b.dao && b.jurisdiction ? tenantIdOf(b.dao, b.jurisdiction) : undefined };
   });
 
+  const aggregator = c.aggregator === undefined ? undefined : resolveAggregator(c.aggregator, env, { keyEnv: c.scheduler.keyEnv, key: schedulerKey });
   return deepFreeze({
     logLevel: c.logLevel,
     chain: { ...c.chain, chainId: BigInt(c.chain.chainId), startBlock: BigInt(c.chain.startBlock), rpcRetry: { ...c.chain.rpcRetry } },
@@ -297,7 +313,8 @@ export function resolveRelayerConfig(input: unknown, env: Readonly<Record<string
     dispatch: { ...c.dispatch, lateGraceMs: c.dispatch.lateGraceMs ?? c.dispatch.timeoutMs, retry: { ...c.dispatch.retry } },
     inputs: { directory: c.inputs.directory, waitSeconds: c.inputs.waitSeconds, sensorBindings },
     database: { file: c.database.file },
-    aggregator: c.aggregator === undefined ? undefined : resolveAggregator(c.aggregator, env, { keyEnv: c.scheduler.keyEnv, key: schedulerKey }),
+    aggregator,
+    faultReporter: c.faultReporter === undefined ? undefined : resolveFaultReporter(c.faultReporter.keyEnv, env, [{ keyEnv: c.scheduler.keyEnv, key: schedulerKey }, ...(aggregator ? [...aggregator.coSigners, aggregator.submitter].map((r) => ({ keyEnv: r.keyEnv, key: r.key.reveal() })) : [])]),
     archive: c.archive === undefined ? undefined : { ...c.archive, retry: { ...c.archive.retry } },
     http: { ...c.http },
   } satisfies RelayerConfig);

@@ -41,6 +41,8 @@ export type DevSummary = {
   payout: { job: Hex; consumer: Address; claimTx: Hex; claimGas: string; paid: string; paidUnits: string; secondClaim: string };
   /** The zk step (ADR 0016): a private reading proven by the nodes, verified by the relayer, paid on the proof once. */
   zk?: ZkFloodOutcome;
+  /** Each tenant's audit export (`nsf audit export --tenant`), checked to hold only that tenant's entries (issue 6). */
+  audits?: { label: string; tenantId: Hex; file: string; entries: number; nodes: Address[] }[];
   /** How to check one of the run's executions from public data alone (docs/MONITORING.md). */
   verify?: { jobId: Hex; command: string };
   elapsedSeconds: number;
@@ -101,6 +103,10 @@ export function renderDevSummary(s: DevSummary): string {
   row("explorer", s.explorer.url);
   row("Arweave gateway", s.explorer.gateway);
   row("elapsed", `${s.elapsedSeconds.toFixed(1)} s`);
+  if (s.audits) {
+    lines.push("", "  Tenant audit exports (nsf audit export --tenant; each holds only its tenant's entries)");
+    for (const a of s.audits) row(a.label, `${a.entries} entries → ${a.file}`);
+  }
   if (s.verify) lines.push("", "  Verify an execution yourself, from public data only (RPC + Arweave gateway; docs/MONITORING.md):", `    ${s.verify.command}`);
   return `${lines.join("\n")}\n`;
 }

@@ -23,7 +23,7 @@ import { planAdmissions, type RunningJob } from "../core/qos/planAdmissions.js";
 import { DEFAULT_QOS, type ResolvedQos } from "../core/qos/qosConfig.js";
 import { createOccupancyLedger, type OccupancyLedger } from "./createOccupancyLedger.js";
 import { workloadFaultOf } from "../core/isolation/workloadFault.js";
-import type { FaultReporter } from "./FaultReporter.js";
+import type { FaultReporter, WorkloadFault } from "./FaultReporter.js";
 import type { ClauseFacts, NodeFacts } from "../core/scheduling/types.js";
 import { buildJobRequest } from "../executor/client/buildJobRequest.js";
 import type { TenantPayloadKey } from "../executor/enclave/EnclaveRuntime.js";
@@ -95,6 +95,11 @@ export type Dispatcher = {
   running(): number;
   /** After a restart: attempts the previous process left open can no longer be answered. */
   recover(): number;
+  /**
+   * Sends the workload-fault reports recorded but never confirmed (the relayer stopped, or the chain refused, between
+   * the job's failure and its report). Returns how many were confirmed; the others stay pending.
+   */
+  reportPendingFaults(): Promise<number>;
   /** Aborts in-flight requests (their attempts stay open for the next start to abandon) and waits. */
   stop(): Promise<void>;
 };
@@ -629,14 +634,13 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
       if (agreedFault) {
         const [code, nodes] = agreedFault;
         const reason = `workload fault ${code} reported by ${nodes.size} node(s); not retried until the tenant's governance re-authorises the workload`;
-        finish(job, "fail", new RelayerError("WORKLOAD_FAULT").code, reason, now, { fault: code, nodes: [...nodes] });
-        if (parameters.faults) {
-          const log = logger.child({ tenant: job.tenantId, job: job.jobId });
-          await parameters.faults.reportWorkloadFault({ jobId: job.jobId, tenantId: job.tenantId, clauseId: job.clauseId, code }).then(
-            () => log.warn({ alert: "workload-fault", fault: code }, "workload fault reported for suspension"),
-            (error: unknown) => log.error({ alert: "workload-fault", fault: code, err: error }, "workload fault could not be reported on-chain"),
-          );
-        }
+        const fault = { jobId: job.jobId, tenantId: job.tenantId, clauseId: job.clauseId, code };
+        // The pending report is written with the failure: a crash before it is sent leaves it for `reportPendingFaults`.
+        store.transaction(() => {
+          finish(job, "fail", new RelayerError("WORKLOAD_FAULT").code, reason, now, { fault: code, nodes: [...nodes] });
+          if (parameters.faults) store.recordFaultReport(fault);
+        });
+        if (parameters.faults) await sendFaultReport(fault);
         break;
       }
       const valid: CountedCac[] = store.validSigners(jobId).map((c) => ({ signer: getAddress(c.signer), outputHash: c.outputHash }));
@@ -718,6 +722,20 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
           throw new TypeError(`unhandled tally ${JSON.stringify(never)}`);
         }
       }
+    }
+  }
+
+  /** Reports one workload fault; marked reported only once the chain confirmed it, else left pending. */
+  async function sendFaultReport(fault: WorkloadFault): Promise<boolean> {
+    const log = logger.child({ tenant: fault.tenantId, job: fault.jobId });
+    try {
+      await parameters.faults!.reportWorkloadFault(fault);
+      store.markFaultReported(fault.jobId);
+      log.warn({ alert: "workload-fault", fault: fault.code }, "workload fault reported for suspension");
+      return true;
+    } catch (error) {
+      log.error({ alert: "workload-fault", fault: fault.code, err: error }, "workload fault could not be reported on-chain; pending for the next retry");
+      return false;
     }
   }
 
@@ -820,6 +838,12 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
       const abandoned = store.abandonOpenAttempts();
       if (abandoned.length > 0) logger.warn({ attempts: abandoned.length }, "attempts left open by the previous run abandoned; their jobs are dispatched again");
       return abandoned.length;
+    },
+    async reportPendingFaults() {
+      if (!parameters.faults) return 0;
+      let reported = 0;
+      for (const fault of store.pendingFaultReports()) if (await sendFaultReport(fault)) reported++;
+      return reported;
     },
     async stop() {
       stopController.abort(new RelayerError("NODE_TIMEOUT", "the relayer is stopping"));

@@ -15,6 +15,7 @@ import type { JobStore } from "../store/jobStore.js";
 import { createDispatcher, type Dispatcher } from "./createDispatcher.js";
 import { createInputResolver } from "./createInputResolver.js";
 import { createScheduler, type Scheduler, type SchedulerStep } from "./createScheduler.js";
+import type { FaultReporter } from "./FaultReporter.js";
 import type { InputProvider } from "./InputProvider.js";
 import type { SealPayload } from "./crypto/sealPayloadNative.js";
 import type { NodeTransport } from "./NodeTransport.js";
@@ -37,6 +38,8 @@ export type PipelineParameters = {
   inputs: InputProvider;
   /** The scheduler key as an account (the composition root builds it from `config.scheduler.key`). */
   scheduler: LocalAccount;
+  /** Where workload faults agreed by k nodes are reported (ADR 0014); none: they fail their jobs only. */
+  faults?: FaultReporter;
   runtime?: { sleep?: (ms: number, signal?: AbortSignal) => Promise<void>; random?: () => number; recover?: RecoverSigner; seal?: SealPayload };
 };
 
@@ -150,6 +153,8 @@ export function createPipeline(parameters: PipelineParameters): Pipeline {
     resolver: createInputResolver({ common, reader: parameters.reader, inputs: parameters.inputs }),
     metrics,
     inputWaitSeconds: config.inputs.waitSeconds,
+    // Each class's resolved jobs start at once, before the lower classes of the same step are resolved (ADR 0014).
+    onScheduled: () => void dispatcher.step(),
     ...(config.policy ? { policy: config.policy } : {}),
     ...(config.qos ? { qos: config.qos } : {}),
   });
@@ -166,9 +171,12 @@ export function createPipeline(parameters: PipelineParameters): Pipeline {
     config: { ...config.dispatch, chainTimeCacheMs: config.chain.chainTimeCacheMs },
     ...(config.policy ? { policy: config.policy } : {}),
     ...(config.qos ? { qos: config.qos } : {}),
+    ...(parameters.faults ? { faults: parameters.faults } : {}),
     ...(parameters.runtime ? { runtime: parameters.runtime } : {}),
   });
   dispatcher.recover();
+  // Workload faults failed before a crash but never reported on-chain (ADR 0014 addendum): sent again now.
+  void dispatcher.reportPendingFaults();
 
   async function tick(): Promise<TickResult> {
     let poll: PollResult | undefined;

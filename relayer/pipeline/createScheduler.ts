@@ -10,6 +10,7 @@ import { ExecutionModel } from "../core/formats/enums.js";
 import { randomBytes } from "node:crypto";
 import { evaluatePolicy, type RiskForecast } from "../core/policy/evaluatePolicy.js";
 import { EMPTY_POLICY, type ResolvedPolicy } from "../core/policy/policyConfig.js";
+import { chunksByRank } from "../core/qos/chunksByRank.js";
 import { DEFAULT_QOS, type ResolvedQos } from "../core/qos/qosConfig.js";
 import type { JobRecord, JobStore } from "../store/jobStore.js";
 import type { InputResolver } from "./createInputResolver.js";
@@ -31,6 +32,20 @@ export type SchedulerParameters = {
   policy?: ResolvedPolicy;
   /** Current risk forecasts (e.g. from simulation results); none by default. */
   forecasts?: () => readonly RiskForecast[];
+  /**
+   * Called as soon as one class's jobs of a step (or one chunk of them) are scheduled, before lower classes are:
+   * wire it to the dispatcher's step so a disaster job is dispatched while the planning jobs of the same step are
+   * still being resolved (ADR 0014 addendum: without it a disaster job waited for the whole batch).
+   */
+  onScheduled?: () => void;
+  /** Jobs scheduled together before `onScheduled` is called and the event loop is yielded to (default 16). */
+  chunkSize?: number;
+  /**
+   * Backpressure: a class's new jobs are resolved only while fewer than this many of its jobs are resolved and
+   * waiting for a dispatch slot (default 256). Resolving 10,000 planning jobs long before any slot is free for
+   * them gains nothing and takes the relayer's time from the disaster jobs arriving meanwhile (ADR 0014 addendum).
+   */
+  resolvedAhead?: number;
 };
 
 export type SchedulerStep = { examined: number; resolved: number; rejected: number; failed: number; waiting: number };
@@ -53,6 +68,8 @@ export function createScheduler(parameters: SchedulerParameters): Scheduler {
   const { store, reader, resolver, metrics } = parameters;
   const logger = parameters.common.logger.child({ component: "scheduler" });
   const batchSize = parameters.batchSize ?? 256;
+  const chunkSize = Math.max(1, parameters.chunkSize ?? 16);
+  const resolvedAhead = Math.max(1, parameters.resolvedAhead ?? 256);
   const qos = parameters.qos ?? DEFAULT_QOS;
   const policy = parameters.policy ?? EMPTY_POLICY;
   const forecasts = parameters.forecasts ?? (() => []);
@@ -158,16 +175,32 @@ export function createScheduler(parameters: SchedulerParameters): Scheduler {
         result.waiting = jobs.length;
         return result;
       }
-      await Promise.all(
-        jobs.map(async (job) => {
-          try {
-            result[await schedule(job, chainTime)]++;
-          } catch (error) {
-            result.waiting++;
-            logger.child({ tenant: job.tenantId, job: job.jobId }).warn({ code: error instanceof NsfError ? error.code : undefined, err: error instanceof NsfError ? undefined : error }, "scheduling failed for now; will retry");
-          }
-        }),
-      );
+      // Highest class first, one class (and at most one chunk) at a time, each handed to dispatch before the next
+      // is resolved: a batch is never scheduled as one block in which a disaster job waits for planning jobs.
+      // Checked per chunk (an indexed count of at most `resolvedAhead` rows), so a class overshoots by less than a chunk.
+      const isFull = (rank: number) => store.queuedOfRank(JobState.Resolved, rank, resolvedAhead).length >= resolvedAhead;
+      for (const group of chunksByRank(jobs, chunkSize)) {
+        const rank = group[0]!.qosRank;
+        if (rank !== undefined && isFull(rank)) {
+          // Left seen, in queue order; taken again once the dispatcher has drained this class's queue.
+          result.waiting += group.length;
+          continue;
+        }
+        await Promise.all(
+          group.map(async (job) => {
+            try {
+              result[await schedule(job, chainTime)]++;
+            } catch (error) {
+              result.waiting++;
+              logger.child({ tenant: job.tenantId, job: job.jobId }).warn({ code: error instanceof NsfError ? error.code : undefined, err: error instanceof NsfError ? undefined : error }, "scheduling failed for now; will retry");
+            }
+          }),
+        );
+        parameters.onScheduled?.();
+        // Back to the event loop between chunks: resolutions whose reads answer at once run as one long chain of
+        // microtasks, which would hold node replies and dispatch of the class just handed over behind a whole chunk.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
       return result;
     },
   };

@@ -10,7 +10,7 @@ import type { NodeEndpoint, NodeTransport } from "./NodeTransport.js";
 
 const WORKER_URL = new URL("./executorNetworkWorkerEntry.mjs", import.meta.url);
 
-export type ThreadedExecutorNetwork = Pick<SimulatedExecutorNetwork, "chainId" | "deployments" | "clause"> & {
+export type ThreadedExecutorNetwork = Pick<SimulatedExecutorNetwork, "chainId" | "deployments" | "clause" | "clauses"> & {
   /** What the relayer reads: the same facts as the executors' chain, built from what the threads report. */
   reader: InMemoryRegistryReader;
   executors: { facts: SimulatedExecutorNetwork["executors"][number]["facts"]; endpoint: NodeEndpoint; attestationId: Hex }[];
@@ -40,6 +40,8 @@ export async function createThreadedExecutorNetwork(parameters: {
   tenantJurisdictions: readonly string[];
   chainTime?: bigint;
   threads?: number;
+  /** More clauses on the same code (own priority class and owning DAO), registered in every thread and in `reader`. */
+  aliases?: ExecutorWorkerData["aliases"];
 }): Promise<ThreadedExecutorNetwork> {
   const threads = Math.max(1, Math.min(parameters.threads ?? 1, parameters.jurisdictions.length));
   const groups = Array.from({ length: threads }, (_, t) => parameters.jurisdictions.filter((_, i) => i % threads === t));
@@ -60,6 +62,7 @@ export async function createThreadedExecutorNetwork(parameters: {
             dao: parameters.dao,
             tenantJurisdictions: parameters.tenantJurisdictions,
             ...(parameters.chainTime !== undefined ? { chainTime: parameters.chainTime } : {}),
+            ...(parameters.aliases ? { aliases: parameters.aliases } : {}),
             urlPrefix: `thread://executors-${t}`,
           };
           const worker = new Worker(WORKER_URL, { workerData: data });
@@ -130,11 +133,15 @@ export async function createThreadedExecutorNetwork(parameters: {
   const executors = started.flatMap(({ ready }) => ready.network.executors);
   const reader = createInMemoryRegistryReader({ chainTime: parameters.chainTime ?? 1_750_000_000n });
   registerSimulatedNetwork(reader, { clause: first.clause, scheduler: parameters.scheduler, dao: parameters.dao, tenantJurisdictions: parameters.tenantJurisdictions, nodes: executors.map((e) => e.facts) });
+  for (const [i, alias] of (parameters.aliases ?? []).entries()) {
+    registerSimulatedNetwork(reader, { clause: first.clauses[i + 1]!, scheduler: parameters.scheduler, dao: alias.owner ?? parameters.dao, tenantJurisdictions: alias.tenantJurisdictions ?? parameters.tenantJurisdictions, nodes: [] });
+  }
 
   return {
     chainId: first.chainId,
     deployments: first.deployments,
     clause: first.clause,
+    clauses: first.clauses,
     reader,
     executors,
     transport: {

@@ -18,6 +18,8 @@ export type ExecutorWorkerData = {
   dao: Address;
   tenantJurisdictions: readonly string[];
   chainTime?: bigint;
+  /** More clauses on the same code, with their own priority class and owning DAO (see createSimulatedExecutorNetwork). */
+  aliases?: readonly { clause: string; priority: number; owner?: Address; tenantJurisdictions?: readonly string[] }[];
   /** Endpoint URL prefix, unique per thread. */
   urlPrefix: string;
 };
@@ -35,7 +37,7 @@ export type ExecutorWorkerReply =
 
 export type ExecutorWorkerReady = {
   ready: true;
-  network: Pick<SimulatedExecutorNetwork, "chainId" | "deployments" | "clause"> & { executors: Pick<SimulatedExecutorNetwork["executors"][number], "facts" | "endpoint" | "attestationId">[] };
+  network: Pick<SimulatedExecutorNetwork, "chainId" | "deployments" | "clause" | "clauses"> & { executors: Pick<SimulatedExecutorNetwork["executors"][number], "facts" | "endpoint" | "attestationId">[] };
 };
 
 /**
@@ -56,6 +58,7 @@ const network = await createSimulatedExecutorNetwork({
   dao: data.dao,
   tenantJurisdictions: data.tenantJurisdictions,
   ...(data.chainTime !== undefined ? { chainTime: data.chainTime } : {}),
+  ...(data.aliases ? { aliases: data.aliases } : {}),
 });
 const nodes = new Map<string, { executor: JobExecutor; enclave: EnclaveRuntime }>(network.executors.map((e) => [e.enclave.address.toLowerCase(), e]));
 
@@ -112,6 +115,7 @@ port.postMessage({
     chainId: network.chainId,
     deployments: network.deployments,
     clause: network.clause,
+    clauses: network.clauses,
     executors: network.executors.map((e) => ({ facts: e.facts, attestationId: e.attestationId, endpoint: { ...e.endpoint, url: `${data.urlPrefix}/${e.endpoint.url.replace(/^inprocess:\/\//, "")}` } })),
   },
 } satisfies ExecutorWorkerReady);

@@ -1,4 +1,4 @@
-import { createPublicClient, http, type Address, type PublicClient } from "viem";
+import { createPublicClient, createWalletClient, defineChain, http, type Address, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { createAnchorReader } from "../aggregator/anchorReader.js";
 import { archiveMigrations, createArchiveStore } from "../archive/archiveStore.js";
@@ -11,6 +11,7 @@ import { createCoSigner } from "../aggregator/createCoSigner.js";
 import { createTxManager } from "../aggregator/createTxManager.js";
 import { loadFastKeccak } from "../aggregator/crypto/loadFastKeccak.js";
 import { tryNativeRecoverSigner } from "../aggregator/crypto/nativeSecp256k1.js";
+import { createChainFaultReporter } from "../chain/createChainFaultReporter.js";
 import { createRegistryReader } from "../chain/createRegistryReader.js";
 import { classifyRpcError } from "../chain/rpcCall.js";
 import type { Common } from "../common/Common.js";
@@ -179,6 +180,20 @@ export async function createRelayer(parameters: CreateRelayerParameters): Promis
     sink: aggregator,
     inputs: parameters.inputs ?? createDirectoryInputProvider({ directory: config.inputs.directory, sensorBindings: config.inputs.sensorBindings }),
     scheduler: createSchedulerAccount(config.scheduler.key.reveal()),
+    // ADR 0014: workload faults agreed by k nodes are reported on-chain from the configured FaultReporter key.
+    ...(config.faultReporter
+      ? {
+          faults: createChainFaultReporter({
+            wallet: createWalletClient({
+              account: privateKeyToAccount(config.faultReporter.key.reveal()),
+              chain: defineChain({ id: Number(config.chain.chainId), name: `chain ${config.chain.chainId}`, nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [config.chain.rpcUrl] } } }),
+              transport: http(config.chain.rpcUrl),
+            }),
+            client,
+            jobRouter: contracts.jobRouter,
+          }),
+        }
+      : {}),
   });
 
   registerRelayerGauges({ registry: common.metrics, jobs, batches });

@@ -126,6 +126,21 @@ export const JOB_STORE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX jobs_state_rank ON jobs (state, qos_rank, block_number, log_index);
     `,
   },
+  {
+    // ADR 0014 addendum: a workload fault to report on-chain (JobRouter.reportFailure), written in the same
+    // transaction that fails the job, so a crash before the report is sent leaves it pending for the restart.
+    id: "0003-fault-reports",
+    sql: `
+      CREATE TABLE fault_reports (
+        job_id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        clause_id TEXT NOT NULL,
+        code TEXT NOT NULL,
+        reported_at_ms INTEGER
+      );
+      CREATE INDEX fault_reports_pending ON fault_reports (reported_at_ms);
+    `,
+  },
 ];
 
 /** The data a trigger event adds to its job: the sensor round or the simulation result. */
@@ -284,6 +299,9 @@ export function createJobStore(parameters: JobStoreParameters) {
     jobsByRank: db.prepare("SELECT * FROM jobs WHERE state = ? ORDER BY qos_rank, block_number, log_index LIMIT ?"),
     queuedOfRank: db.prepare("SELECT job_id, jurisdiction FROM jobs WHERE state = ? AND qos_rank = ? ORDER BY block_number, log_index LIMIT ?"),
     qosOf: db.prepare("SELECT priority, qos_rank, jurisdiction, tenant_id FROM jobs WHERE job_id = ?"),
+    insertFaultReport: db.prepare("INSERT INTO fault_reports (job_id, tenant_id, clause_id, code) VALUES (?, ?, ?, ?) ON CONFLICT (job_id) DO NOTHING"),
+    markFaultReported: db.prepare("UPDATE fault_reports SET reported_at_ms = ? WHERE job_id = ?"),
+    pendingFaultReports: db.prepare("SELECT job_id, tenant_id, clause_id, code FROM fault_reports WHERE reported_at_ms IS NULL ORDER BY rowid"),
     placementsSince: db.prepare(
       `SELECT a.node AS node, j.tenant_id AS tenant_id, j.clause_id AS clause_id, j.jurisdiction AS jurisdiction, j.priority AS priority, MAX(a.dispatched_at) AS at
        FROM attempts a JOIN jobs j ON j.job_id = a.job_id WHERE a.dispatched_at >= ? GROUP BY a.node, j.tenant_id, j.clause_id, j.jurisdiction, j.priority`,
@@ -679,9 +697,9 @@ export function createJobStore(parameters: JobStoreParameters) {
         for (const e of entries) q.setQosClass.run(e.priority, e.rank, e.jobId.toLowerCase());
       });
     },
-    /** Jobs in `state`, highest class first (lowest rank), then block order; unclassified ones first. */
-    jobsInStateByRank(state: JobState, limit = 1000): JobRecord[] {
-      return (q.jobsByRank.all(state, limit) as Row[]).map(toJob);
+    /** Jobs in `state`, highest class first (lowest rank), then block order; unclassified ones first (rank undefined). */
+    jobsInStateByRank(state: JobState, limit = 1000): (JobRecord & { qosRank: number | undefined })[] {
+      return (q.jobsByRank.all(state, limit) as Row[]).map((r) => ({ ...toJob(r), qosRank: opt<number>(r.qos_rank) }));
     },
     /** The queue of one rank in `state`, block order: ids and jurisdictions only (what admission planning needs). */
     queuedOfRank(state: JobState, rank: number, limit: number): { jobId: Hex; jurisdiction: Hex }[] {
@@ -691,6 +709,18 @@ export function createJobStore(parameters: JobStoreParameters) {
       const row = q.qosOf.get(jobId.toLowerCase()) as Row | undefined;
       if (!row) return undefined;
       return { priority: opt<number>(row.priority), rank: opt<number>(row.qos_rank), jurisdiction: row.jurisdiction as Hex, tenantId: row.tenant_id as Hex };
+    },
+    // ── Workload-fault reports (ADR 0014) ──────────────────────────────────────────────────────────────────
+    /** A fault to report on-chain; call inside the transaction that fails the job. Once per job. */
+    recordFaultReport(fault: { jobId: Hex; tenantId: Hex; clauseId: Hex; code: string }): void {
+      transaction(() => q.insertFaultReport.run(fault.jobId.toLowerCase(), fault.tenantId.toLowerCase(), fault.clauseId.toLowerCase(), fault.code));
+    },
+    markFaultReported(jobId: Hex): void {
+      transaction(() => q.markFaultReported.run(now(), jobId.toLowerCase()));
+    },
+    /** Faults recorded but not yet confirmed reported (a crash or a chain error came in between), oldest first. */
+    pendingFaultReports(): { jobId: Hex; tenantId: Hex; clauseId: Hex; code: string }[] {
+      return (q.pendingFaultReports.all() as Row[]).map((r) => ({ jobId: r.job_id as Hex, tenantId: r.tenant_id as Hex, clauseId: r.clause_id as Hex, code: r.code as string }));
     },
     /** Which tenants' and clauses' work each node was given since `chainTime` (the co-location record after a restart). */
     placementsSince(chainTime: bigint): { node: Address; tenantId: Hex; clauseId: Hex; jurisdiction: Hex; priority: number | undefined; at: bigint }[] {

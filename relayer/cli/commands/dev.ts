@@ -22,6 +22,7 @@ import { performSensorUpkeep, requestJobThroughGovernance } from "../../devnet/t
 import { waitForAnchors } from "../../devnet/waitForAnchors.js";
 import { runZkFloodPayout, ZK_FLOOD, ZK_NODE_CLAUSES } from "../../devnet/zkFloodPayout.js";
 import { releaseSnarkjsCurve } from "../../zk/releaseSnarkjsCurve.js";
+import { exportTenantAudits } from "../../devnet/tenantAuditExports.js";
 import { createRelayer, type Relayer } from "../../relayer/createRelayer.js";
 import { startLocalArweave, type LocalArweave } from "../../archive/startLocalArweave.js";
 import { loadArweaveWallet } from "../../archive/loadArweaveWallet.js";
@@ -43,7 +44,7 @@ export type DevOptions = {
 };
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const STEPS = 14;
+const STEPS = 15;
 
 class Interrupted extends NsfError {
   constructor(signal: string) {
@@ -247,6 +248,12 @@ export async function runDev(options: DevOptions): Promise<void> {
       throw new NsfError("NSF_DEV_VERIFY_FAILED", { shortMessage: `the flood execution did not verify from public data (${report.verdict})`, ...(report.failed ? { details: `${report.failed.name}: ${report.failed.reason}` } : {}) });
     }
 
+    progress.step("Two tenants on one network: each tenant's audit trace exported (nsf audit export --tenant) and checked to hold only its own entries");
+    const tenantOf = (jobId: Hex) => relayer!.jobs.getJob(jobId)!.tenantId;
+    const audits = await exportTenantAudits({ configFile, outDir: out, jobs: relayer.jobs, tenants: [{ label: "ReliefDAO-KEN", tenantId: tenantOf(sensor.jobId), jobIds: [sensor.jobId] }, { label: "HealthDAO-UGA", tenantId: tenantOf(daoJob.jobId), jobIds: [daoJob.jobId] }] });
+    for (const a of audits.exports) progress.detail(`${a.label} (tenant ${short(a.tenantId)}): ${a.entries} entries, only its own → ${shown(a.file)}; nodes ${a.nodes.map(short).join(", ")}`);
+    progress.detail(`shared by both tenants: the relayer, its 3 co-signers, the anchor batches${audits.sharedNodes.length > 0 ? ` and executor node(s) ${audits.sharedNodes.join(", ")}` : "; in-country clauses keep each job on its own jurisdiction's executor nodes"}`);
+
     progress.step("Done");
     const summary: DevSummary = await summarize({
       relayer,
@@ -269,6 +276,7 @@ export async function runDev(options: DevOptions): Promise<void> {
     // The flood execution, checked from public data: RPC and contracts from the deployment file; the gateway is the
     // archive's (arlocal, started by nsf dev, which the relayer uploads every anchored bundle to).
     summary.zk = zk;
+    summary.audits = audits.exports.map((a) => ({ ...a, file: shown(a.file) }));
     summary.verify = { jobId: sensor.jobId, command: nsfVerifyCommand({ jobId: sensor.jobId, deploymentFile: shown(path.join(out, "deployment.json")), gateway: gateway.url }) };
     writeFileSync(path.join(out, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
     process.stdout.write(renderDevSummary(summary));

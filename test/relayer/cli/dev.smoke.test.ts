@@ -52,6 +52,22 @@ describe("nsf dev (the README's main command), run as its own process", function
     }
     expect(summary.arweave?.gatewayUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(run.stdout()).to.include(`gateway            ${summary.arweave!.gatewayUrl}`);
+    // Two tenants (ReliefDAO × KEN, HealthDAO × UGA) through one relayer: each audit export, as written by
+    // nsf audit export --tenant, holds only its tenant's entries, and among them its own job's.
+    expect(summary.audits?.map((a) => a.label)).to.deep.equal(["ReliefDAO-KEN", "HealthDAO-UGA"]);
+    for (const [audit, job, other] of [
+      [summary.audits![0]!, flood, pandemic],
+      [summary.audits![1]!, pandemic, flood],
+    ] as const) {
+      expect(audit.tenantId).to.equal(job.tenant.tenantId.toLowerCase());
+      expect(run.stdout()).to.include(audit.file);
+      const doc = JSON.parse(readFileSync(path.resolve(audit.file), "utf8")) as { tenant_id: string; entries: { entry: { tenant_id: string; job_id: string } }[] };
+      expect(doc.tenant_id).to.equal(audit.tenantId);
+      expect(doc.entries.length).to.equal(audit.entries).and.to.be.greaterThan(0);
+      expect(doc.entries.every((e) => e.entry.tenant_id === audit.tenantId)).to.equal(true);
+      expect(doc.entries.some((e) => e.entry.job_id === job.jobId.toLowerCase())).to.equal(true);
+      expect(doc.entries.some((e) => e.entry.job_id === other.jobId.toLowerCase() || e.entry.tenant_id === other.tenant.tenantId.toLowerCase())).to.equal(false);
+    }
     expect(summary.payout.paid).to.equal((1_200n * 50_000_000n).toString());
     expect(summary.payout.secondClaim).to.equal("ParametricPayoutAlreadyPaid");
     // The zk step: a private reading proven by the nodes, verified by the relayer and co-signers, paid on the proof once.
@@ -61,7 +77,7 @@ describe("nsf dev (the README's main command), run as its own process", function
     expect(summary.zk?.proofsVerifiedOffChain).to.equal(zk.agreement.cacs);
     expect(summary.zk?.paid).to.equal((800n * 120_000_000n).toString());
     expect(summary.zk?.secondClaim).to.equal("ParametricPayoutAlreadyPaid");
-    expect(run.stdout()).to.include("[14/14] Done");
+    expect(run.stdout()).to.include("[15/15] Done");
     expect(summary.explorer.url).to.match(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(run.stdout()).to.include(`explorer ${summary.explorer.url}`);
     expect(run.stdout()).to.include("refused (ParametricPayoutAlreadyPaid)");
@@ -98,7 +114,7 @@ describe("nsf dev (the README's main command), run as its own process", function
   it("Ctrl-C (SIGINT) in the middle stops the relayer, the executor nodes and the hardhat node, and exits with 130", async () => {
     const out = mkdtempSync(path.join(tmpdir(), "nsf-dev-sigint-"));
     const run = spawnNsf(["dev", "--out", out, "--executors", "5"]);
-    await run.waitFor("[6/14]", 120_000);
+    await run.waitFor("[6/15]", 120_000);
     const pid = hardhatPidOf(run.stdout());
     expect(isAlive(pid)).to.equal(true);
     run.child.kill("SIGINT");

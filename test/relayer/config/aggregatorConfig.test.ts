@@ -70,4 +70,17 @@ describe("relayer/config/relayerConfig: aggregator and http sections", () => {
     expect(error).to.have.property("code", "NSF_CONFIG_INVALID");
     expect((error as { details: string }).details).to.include("http.port");
   });
+
+  it("faultReporter (ADR 0014): optional; its key from the variable it names, never printed, never another role's", () => {
+    expect(resolveRelayerConfig(base(), env).faultReporter).to.equal(undefined);
+    const config = resolveRelayerConfig({ ...base(), faultReporter: { keyEnv: "FAULTS" } }, { ...env, FAULTS: key("55") });
+    expect(config.faultReporter!.key.reveal()).to.equal(key("55"));
+    expect(inspect(config, { depth: 10 })).to.not.include("55".repeat(32));
+    expect(JSON.stringify(config.faultReporter)).to.not.include("55".repeat(32));
+    const missing = failure(() => resolveRelayerConfig({ ...base(), faultReporter: { keyEnv: "FAULTS" } }, env));
+    expect(missing.code).to.equal("NSF_CONFIG_INVALID");
+    expect(missing.details).to.include("faultReporter.keyEnv").and.include("FAULTS");
+    const shared = failure(() => resolveRelayerConfig({ ...base(), faultReporter: { keyEnv: "FAULTS" } }, { ...env, FAULTS: key("44") }));
+    expect(shared.details).to.equal("faultReporter.keyEnv: FAULTS holds the same key as SUBMITTER; every role needs its own key");
+  });
 });

@@ -81,6 +81,8 @@ export async function createDispatchHarness(options: {
   policy?: ResolvedPolicy;
   forecasts?: () => readonly RiskForecast[];
   faults?: FaultReporter;
+  /** Scheduler tuning; `handOff` wires the scheduler's per-class hand-over to the dispatcher, as the daemon does. */
+  scheduling?: { handOff?: boolean; chunkSize?: number; resolvedAhead?: number; batchSize?: number };
 } = {}): Promise<Harness> {
   const common = options.common ?? createCommon({ logLevel: "silent" });
   const schedulerKey = privateKeyToAccount(generatePrivateKey());
@@ -196,6 +198,10 @@ export async function createDispatchHarness(options: {
     ...(options.qos ? { qos: options.qos } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.forecasts ? { forecasts: options.forecasts } : {}),
+    ...(options.scheduling?.handOff ? { onScheduled: () => void dispatcher.step() } : {}),
+    ...(options.scheduling?.chunkSize !== undefined ? { chunkSize: options.scheduling.chunkSize } : {}),
+    ...(options.scheduling?.resolvedAhead !== undefined ? { resolvedAhead: options.scheduling.resolvedAhead } : {}),
+    ...(options.scheduling?.batchSize !== undefined ? { batchSize: options.scheduling.batchSize } : {}),
   });
   const dispatcher = createDispatcher({
     common,

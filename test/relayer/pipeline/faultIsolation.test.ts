@@ -1,4 +1,7 @@
 import { expect } from "chai";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { Writable } from "node:stream";
 import { getAddress, type Hex } from "viem";
 import { createCommon } from "../../../relayer/common/Common.js";
@@ -103,5 +106,36 @@ describe("relayer/pipeline fault isolation and tenant leakage (two tenants on sh
     await h.settle();
     expect(h.store.getJob(again)!.state).to.equal(JobState.Agreed);
     expect(DAO).to.not.equal(OTHER_DAO);
+  });
+
+  it("a fault report lost between the job's failure and its on-chain report is sent after a restart, exactly once", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "nsf-fault-report-"));
+    const file = path.join(dir, "relayer.db");
+    try {
+      // First run: the workload traps on k nodes; the report never reaches the chain (the process dies or the RPC
+      // refuses right then). The job is failed and the report is left pending in the store, with the failure.
+      const attempted: WorkloadFault[] = [];
+      const first = await createDispatchHarness({ file, faults: { reportWorkloadFault: async (f) => (attempted.push(f), Promise.reject(new Error("RPC unreachable"))) } });
+      const failing = first.addSensorJob(1n);
+      for (const node of first.nodes) first.behaviors.set(node, "trap");
+      await first.scheduler.step();
+      first.dispatcher.step();
+      await first.dispatcher.idle();
+      expect(first.store.getJob(failing)!.outcome!.code).to.equal("NSF_WORKLOAD_FAULT");
+      expect(attempted.map((f) => f.jobId)).to.deep.equal([failing]);
+      expect(first.store.pendingFaultReports().map((f) => f.jobId)).to.deep.equal([failing.toLowerCase()]);
+      first.store.database.close();
+
+      // Restart on the same database: the pending report is sent once, then nothing is pending any more.
+      const reported: WorkloadFault[] = [];
+      const second = await createDispatchHarness({ file, faults: { reportWorkloadFault: async (f) => void reported.push(f) } });
+      expect(await second.dispatcher.reportPendingFaults()).to.equal(1);
+      expect(await second.dispatcher.reportPendingFaults()).to.equal(0);
+      expect(reported).to.deep.equal([{ jobId: failing.toLowerCase(), tenantId: TENANT.toLowerCase(), clauseId: second.network.clause.clauseId.toLowerCase(), code: "NSF_CLAUSE_TRAPPED" }]);
+      expect(second.store.pendingFaultReports()).to.deep.equal([]);
+      second.store.database.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -49,6 +49,71 @@ describe("relayer/pipeline QoS: priority queues, reserved capacity, quotas", () 
     expect(positions[0]).to.be.greaterThanOrEqual(30);
   });
 
+  /**
+   * One scheduler step holding a disaster job and 30 planning jobs queued before it. The hand-over order is what
+   * is asserted: whether the disaster job's token leaves before that step has finished resolving the planning jobs.
+   */
+  async function oneMixedStep(handOff: boolean) {
+    let stepReturned = false;
+    let sentDuringStep: boolean | undefined;
+    let planningResolvedAtSend = -1;
+    let disaster: Hex | undefined;
+    const h: Harness = await createDispatchHarness({
+      aliases: [{ clause: PLANNING, priority: PriorityClass.Planning }],
+      dispatch: { concurrency: 4 },
+      quorum: { k: 1, n: 1 },
+      qos: resolveQosConfig({ reservedSlots: { disaster: 1 } }, 4),
+      scheduling: { handOff, chunkSize: 4 },
+      observe: {
+        execute: (jobId) => {
+          if (jobId !== disaster || sentDuringStep !== undefined) return;
+          sentDuringStep = !stepReturned;
+          planningResolvedAtSend = planning.filter((id) => h.store.getJob(id)!.state !== JobState.Seen).length;
+        },
+      },
+    });
+    const planning = Array.from({ length: 30 }, (_, i) => h.addSensorJob(BigInt(i + 1), 1875n, { clauseId: PLANNING_ID }));
+    disaster = h.addSensorJob(1001n);
+    await h.scheduler.step();
+    stepReturned = true;
+    h.dispatcher.step();
+    await h.settle();
+    return { h, planning, disaster, sentDuringStep, planningResolvedAtSend };
+  }
+
+  it("a disaster job is handed to dispatch before the planning jobs of its scheduler step are resolved", async () => {
+    const { h, planning, disaster, sentDuringStep, planningResolvedAtSend } = await oneMixedStep(true);
+    expect(sentDuringStep).to.equal(true);
+    expect(planningResolvedAtSend).to.be.lessThan(planning.length);
+    for (const id of [...planning, disaster]) expect(h.store.getJob(id)!.state, id).to.equal(JobState.Agreed);
+  });
+
+  it("control: without the hand-over, the disaster job waits until the step has resolved all 30 planning jobs (the test can fail)", async () => {
+    const { sentDuringStep, planningResolvedAtSend } = await oneMixedStep(false);
+    expect(sentDuringStep).to.equal(false);
+    expect(planningResolvedAtSend).to.equal(30);
+  });
+
+  it("backpressure: planning jobs stay queued unresolved while their class already has enough resolved work, a disaster job does not", async () => {
+    const h = await createDispatchHarness({
+      aliases: [{ clause: PLANNING, priority: PriorityClass.Planning }],
+      quorum: { k: 1, n: 1 },
+      scheduling: { chunkSize: 4, resolvedAhead: 5 },
+    });
+    const planning = Array.from({ length: 30 }, (_, i) => h.addSensorJob(BigInt(i + 1), 1875n, { clauseId: PLANNING_ID }));
+    const disaster = h.addSensorJob(1001n);
+    const step = await h.scheduler.step();
+    const resolved = planning.filter((id) => h.store.getJob(id)!.state === JobState.Resolved).length;
+    // Chunks of 4: 0 then 4 resolved before the check, 8 ≥ 5 stops the class; the rest are left seen, not failed.
+    expect(resolved).to.equal(8);
+    expect(planning.filter((id) => h.store.getJob(id)!.state === JobState.Seen)).to.have.length(22);
+    expect(h.store.getJob(disaster)!.state).to.equal(JobState.Resolved);
+    expect(step.waiting).to.equal(22);
+    // Nothing is lost: as the dispatcher drains the queue, the rest are resolved and all agree.
+    await h.settle();
+    for (const id of [...planning, disaster]) expect(h.store.getJob(id)!.state, id).to.equal(JobState.Agreed);
+  });
+
   it("a jurisdictional quota holds jobs in their queue, and each hold is in the tenant's own audit trace with its reason", async () => {
     const h = await createDispatchHarness({ dispatch: { concurrency: 4 }, qos: resolveQosConfig({ jurisdictionQuotas: { KEN: { maxInFlight: 1 } } }, 4) });
     const jobs = [1n, 2n, 3n].map((r) => h.addSensorJob(r));
