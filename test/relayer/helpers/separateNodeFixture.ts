@@ -30,7 +30,7 @@ export type SeparateNodeFixture = {
  * the dev network set up on it (Ignition, DAOs, clauses through proposals; the rainfall trigger without cooldown),
  * five real executor nodes in this process registered through the validators, and the dev submitter funded.
  */
-export async function separateNodeFixture(options: { blockTimeMs?: number } = {}): Promise<SeparateNodeFixture> {
+export async function separateNodeFixture(options: { blockTimeMs?: number; /** Per executor; default KEN, UGA alternating. */ jurisdictions?: readonly string[] } = {}): Promise<SeparateNodeFixture> {
   const node = await startLocalNode({ cwd: ROOT });
   const deploymentId = `test-separate-node-${node.port}`;
   try {
@@ -44,7 +44,7 @@ export async function separateNodeFixture(options: { blockTimeMs?: number } = {}
       rpcUrl: node.url,
       network: dev.network,
       roles: dev.roles,
-      plan: dev.accounts.operators.map((operator, i) => ({ operator, jurisdiction: i % 2 === 1 ? "UGA" : "KEN" })),
+      plan: dev.accounts.operators.map((operator, i) => ({ operator, jurisdiction: options.jurisdictions?.[i] ?? (i % 2 === 1 ? "UGA" : "KEN") })),
       clauseDirs: ["flood-payout", "pandemic-alert", "food-toxin", "emissions-penalty"].map(exampleClauseDir),
       chainTime: async () => (await client.getBlock({ blockTag: "latest" })).timestamp,
     });
