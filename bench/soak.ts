@@ -1,7 +1,7 @@
 /**
  * `npm run soak` (issue 7, ADR 0018): a 10,000-job backlog across two tenants, then a timed soak with random
  * faults, all against the real stack: a `hardhat node` process (interval mining), the dev network (Ignition, DAOs,
- * clauses through proposals), seven executor nodes over HTTP in this process (4 in KEN, 3 in UGA, so one node down
+ * clauses through proposals; afterwards automine off, a block every second), seven executor nodes over HTTP in this process (4 in KEN, 3 in UGA, so one node down
  * never breaks a quorum), the relayer as an `nsf relayer start` child process restarted by a supervisor loop (as
  * systemd would), and fault proxies in front of the RPC endpoint and of every node.
  *
@@ -205,6 +205,8 @@ export async function runSoak(options: { minutes: number; backlog: number; seed:
       { name: "ReliefDAO/KEN", dao: f.dev.tenants.relief.dao, tenantId: f.dev.tenants.relief.tenantId, clause: FLOOD.id, jurisdiction: "KEN", values: (i: number) => ({ rainfall_72h_mm_x10: String(1_400 + (i % 300)), insured_households: "1200" }) },
       { name: "HealthDAO/UGA", dao: f.dev.tenants.health.dao, tenantId: f.dev.tenants.health.tenantId, clause: PANDEMIC.id, jurisdiction: "UGA", values: (i: number) => ({ new_cases_7d: String(1_000 + (i % 500) * 20), population: "1000000", reproduction_number_x100: String(90 + (i % 80)) }) },
     ];
+    // Requests land many to a block, as on a real chain (automine off; the node mines every second).
+    await rpc("evm_setAutomine", [false]);
     for (const t of [...tenants.map((x) => x.dao), f.dev.daos.network.timelockAddress]) {
       await rpc("hardhat_impersonateAccount", [t]);
       await rpc("hardhat_setBalance", [t, toHex(10n ** 24n)]);

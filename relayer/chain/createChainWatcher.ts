@@ -76,6 +76,8 @@ export function createChainWatcher(parameters: ChainWatcherParameters): ChainWat
   type Header = BlockRef & { parentHash: Hex; mayHoldJobRequested?: boolean };
   /** Consecutive bloom mismatches per block: after BLOOM_MISMATCH_LIMIT the bloom is taken to be a false positive. */
   const bloomMismatches = new Map<bigint, number>();
+  /** Blocks per eth_getLogs now: maxBlockRange, halved after a failed range read, doubled back after a good one. */
+  let rangeSize = config.maxBlockRange;
 
   async function header(number: bigint): Promise<Header | undefined> {
     try {
@@ -263,9 +265,22 @@ export function createChainWatcher(parameters: ChainWatcherParameters): ChainWat
       let logs = 0;
       for (let i = 0; i < config.maxRangesPerPoll; i++) {
         const cursor = store.getCursor();
-        const range = nextRange({ cursor: cursor?.number, startBlock: config.startBlock, head, confirmations: config.confirmations, maxRange: config.maxBlockRange });
+        const range = nextRange({ cursor: cursor?.number, startBlock: config.startBlock, head, confirmations: config.confirmations, maxRange: rangeSize });
         if (!range) break;
-        const read = await readRange(range.from, range.to, head, cursor);
+        let read: { logs: number };
+        try {
+          read = await readRange(range.from, range.to, head, cursor);
+        } catch (error) {
+          // A range too big for the endpoint (a body over the client's size limit, "query returned more than N
+          // results") fails the same way every time: halve it, so the next poll makes progress (ADR 0018).
+          if (error instanceof RelayerError && error.code !== "NSF_CHAIN_INCONSISTENT" && rangeSize > 1) {
+            rangeSize = Math.max(1, Math.floor(rangeSize / 2));
+            logger.warn({ code: error.code, from: range.from.toString(), to: range.to.toString(), nextRangeBlocks: rangeSize }, "range read failed: halving the eth_getLogs range");
+          }
+          throw error;
+        }
+        // Grow back towards maxBlockRange after each successful read.
+        rangeSize = Math.min(config.maxBlockRange, rangeSize * 2);
         blocks += Number(range.to - range.from + 1n);
         logs += read.logs;
       }

@@ -168,6 +168,12 @@ export const RelayerConfigSchema = z.strictObject({
       anchorMaxAgeMs: z.number().int().min(1_000).max(6_000_000).default(1_800_000),
     })
     .optional(),
+  /**
+   * Leadership lease (ADR 0018): several `nsf relayer start` instances sharing this database file, one active at a
+   * time; a standby takes over when the leader's lease expires (it renews every ttlMs/3). Absent: no lease, and
+   * running a second instance against the same contracts is unsafe (see the ADR).
+   */
+  lease: z.strictObject({ ttlMs: z.number().int().min(500).max(600_000).default(10_000) }).optional(),
   /** The operator endpoint: Prometheus metrics (`/metrics`), JSON status (`/status`), liveness (`/healthz`). */
   http: z
     .strictObject({
@@ -228,6 +234,7 @@ export type RelayerConfig = Readonly<{
   aggregator: ResolvedAggregatorConfig | undefined;
   archive: ResolvedArchiveConfig | undefined;
   http: Readonly<{ enabled: boolean; host: string; port: number }>;
+  lease: Readonly<{ ttlMs: number }> | undefined;
 }>;
 
 export type ResolvedArchiveConfig = Readonly<{
@@ -300,6 +307,7 @@ export function resolveRelayerConfig(input: unknown, env: Readonly<Record<string
     aggregator: c.aggregator === undefined ? undefined : resolveAggregator(c.aggregator, env, { keyEnv: c.scheduler.keyEnv, key: schedulerKey }),
     archive: c.archive === undefined ? undefined : { ...c.archive, retry: { ...c.archive.retry } },
     http: { ...c.http },
+    lease: c.lease ? { ttlMs: c.lease.ttlMs } : undefined,
   } satisfies RelayerConfig);
 }
 

@@ -29,6 +29,11 @@ export type FaultProxy = {
   readonly url: string;
   /** Replaces the active faults (`{}` heals everything). */
   setFaults(faults: ProxyFaults): void;
+  /**
+   * A per-request decision made before the faults above (undefined clears it): "cut" closes the connection after the
+   * request arrived, as a process dying mid-request does. Lets a test kill exactly the nodes the relayer picked.
+   */
+  setInterceptor(decide: (() => "cut" | undefined) | undefined): void;
   readonly faults: ProxyFaults;
   /** How many requests each fault touched so far. */
   readonly injected: Readonly<Record<FaultKind, number>>;
@@ -47,6 +52,7 @@ export async function createFaultProxy(parameters: { target: string; faults?: Pr
   let faults: ProxyFaults = parameters.faults ?? {};
   const injected: Record<FaultKind, number> = { drop: 0, delay: 0, truncate: 0, reorder: 0, emptyLogs: 0, lag: 0, partition: 0 };
   let forwarded = 0;
+  let interceptor: (() => "cut" | undefined) | undefined;
   const chance = (p: number | undefined) => p !== undefined && p > 0 && random() < p;
 
   async function upstream(method: string, path: string, headers: Record<string, string>, body: Buffer | undefined): Promise<{ status: number; type: string; body: Buffer }> {
@@ -91,6 +97,11 @@ export async function createFaultProxy(parameters: { target: string; faults?: Pr
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     const active = faults;
+    if (interceptor?.() === "cut") {
+      injected.drop += 1;
+      request.socket.destroy();
+      return;
+    }
     if (active.partition) {
       injected.partition += 1;
       request.socket.destroy();
@@ -166,6 +177,9 @@ export async function createFaultProxy(parameters: { target: string; faults?: Pr
     url: `http://127.0.0.1:${port}${target.pathname === "/" ? "" : target.pathname}`,
     setFaults(next) {
       faults = { ...next };
+    },
+    setInterceptor(decide) {
+      interceptor = decide;
     },
     get faults() {
       return faults;

@@ -171,6 +171,19 @@ describe("relayer/chain/createChainWatcher", () => {
     expect(store.getCursor()!.number).to.equal(1n);
   });
 
+  it("halves the eth_getLogs range after a range read fails (a body too large for the client), then grows it back", async () => {
+    const { chain, store, events, watcher } = setup({ confirmations: 0, maxBlockRange: 8, maxRangesPerPoll: 1 });
+    for (let i = 1; i <= 12; i++) chain.mine([jobRequestedLog(id(i))]);
+    chain.failNext("getLogs", 3, () => new HttpRequestError({ url: "http://rpc", details: "HTTP response body exceeded the size limit." }));
+    expect(await watcher.poll().catch((e: unknown) => e)).to.have.property("code");
+    expect(store.getCursor()).to.equal(undefined);
+    await watcher.poll();
+    expect(store.getCursor()!.number, "the retry reads half the range").to.equal(4n);
+    await watcher.poll();
+    expect(store.getCursor()!.number, "then a range of 8 again").to.equal(12n);
+    expect(jobIdsOf(events)).to.deep.equal(Array.from({ length: 12 }, (_, i) => id(i + 1)));
+  });
+
   it("commits an event and the cursor together: a handler that throws leaves both unapplied", async () => {
     let explode = true;
     const { chain, store, events, watcher } = setup({ confirmations: 0 }, (e) => {
