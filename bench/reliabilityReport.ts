@@ -16,6 +16,7 @@ type Soak = {
   jobs_rejected: number;
   jobs_rejected_by_reason: Record<string, number>;
   jobs_lost: number;
+  lost_by_relayer_state?: Record<string, number>;
   duplicate_anchors: number;
   ledger_problems: string[];
   batches_anchored: number;
@@ -65,6 +66,7 @@ export function writeReliabilityReport(): void {
     lines.push(`| jobs_anchored (in a BatchAnchored batch whose stored bundle has the anchored root) | ${soak.jobs_anchored} |`);
     lines.push(`| jobs_rejected (ended by the relayer with a reason) | ${soak.jobs_rejected} ${Object.keys(soak.jobs_rejected_by_reason).length ? `(${Object.entries(soak.jobs_rejected_by_reason).map(([k, v]) => `${k}: ${v}`).join(", ")})` : ""} |`);
     lines.push(`| **jobs_lost** (in − anchored − rejected, as sets) | **${soak.jobs_lost}** |`);
+    if (soak.jobs_lost > 0 && soak.lost_by_relayer_state) lines.push(`| of which, by the relayer's state at the cut-off | ${Object.entries(soak.lost_by_relayer_state).map(([k, v]) => `${k}: ${v}`).join(", ")} |`);
     lines.push(`| duplicate anchors / ledger problems | ${soak.duplicate_anchors} / ${soak.ledger_problems.length} |`);
     lines.push(`| batches anchored | ${soak.batches_anchored} |`);
     lines.push(`| latency, all jobs (request sent → anchor seen) p50 / p95 / p99 / max | ${l.all.p50} / ${l.all.p95} / ${l.all.p99} / ${l.all.max} ms (${l.all.count} jobs) |`);

@@ -70,6 +70,8 @@ export type SoakResult = {
   jobs_rejected_by_reason: Record<string, number>;
   jobs_lost: number;
   lost_job_ids: string[];
+  /** The relayer's state of each job counted as lost (e.g. still dispatching when the drain was cut off). */
+  lost_by_relayer_state: Record<string, number>;
   duplicate_anchors: number;
   ledger_problems: string[];
   batches_anchored: number;
@@ -468,6 +470,13 @@ export async function runSoak(options: { minutes: number; backlog: number; seed:
       }
     }
     const lost = [...requested].filter((j) => !leafCount.has(j) && !rejected.includes(j));
+    // Of those, the ones the relayer still had open when the drain was cut off (not lost by the relayer, but not
+    // accounted for either): reported separately so a cut-off run is not mistaken for a loss or for a clean run.
+    const openAtCutoff: Record<string, number> = {};
+    for (const j of lost) {
+      const state = final.get(j)?.state ?? "unknown to the relayer";
+      openAtCutoff[state] = (openAtCutoff[state] ?? 0) + 1;
+    }
     const unexpected = [...leafCount.keys()].filter((j) => !requested.has(j));
     if (unexpected.length > 0) ledgerProblems.push(`${unexpected.length} anchored jobs were never requested in this run`);
     const latency = (phase?: "backlog" | "steady") => percentiles([...requestedAt].filter(([j, r]) => anchoredAt.has(j) && (!phase || r.phase === phase)).map(([j, r]) => anchoredAt.get(j)! - r.ms));
@@ -493,6 +502,7 @@ export async function runSoak(options: { minutes: number; backlog: number; seed:
       jobs_rejected_by_reason: rejectedByReason,
       jobs_lost: lost.length,
       lost_job_ids: lost.slice(0, 50),
+      lost_by_relayer_state: openAtCutoff,
       duplicate_anchors: [...leafCount.values()].filter((n) => n > 1).length,
       ledger_problems: ledgerProblems,
       batches_anchored: batchesAnchored,
