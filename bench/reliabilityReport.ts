@@ -2,15 +2,14 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { RELIABILITY_FAULTS, type FaultEntry } from "./reliabilityFaults.js";
+import type { SoakResult } from "./soak.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SOAK_FILE = path.join(ROOT, "bench/results/soak.json");
 const FAULT_TESTS_FILE = path.join(ROOT, "bench/results/fault-tests.json");
 export const RELIABILITY_DOC = path.join(ROOT, "docs/RELIABILITY.md");
 
-type Soak = {
-  generatedAt: string;
-  parameters: { minutes: number; backlog: number; seed: number; faultEverySeconds: number; faultSeconds: number; tenants: string[]; executors: number };
+type Soak = SoakResult;
   jobs_in: number;
   jobs_anchored: number;
   jobs_rejected: number;
@@ -66,7 +65,7 @@ export function writeReliabilityReport(): void {
     lines.push(`| jobs_anchored (in a BatchAnchored batch whose stored bundle has the anchored root) | ${soak.jobs_anchored} |`);
     lines.push(`| jobs_rejected (ended by the relayer with a reason) | ${soak.jobs_rejected} ${Object.keys(soak.jobs_rejected_by_reason).length ? `(${Object.entries(soak.jobs_rejected_by_reason).map(([k, v]) => `${k}: ${v}`).join(", ")})` : ""} |`);
     lines.push(`| **jobs_lost** (in − anchored − rejected, as sets) | **${soak.jobs_lost}** |`);
-    if (soak.jobs_lost > 0 && soak.lost_by_relayer_state) lines.push(`| of which, by the relayer's state at the cut-off | ${Object.entries(soak.lost_by_relayer_state).map(([k, v]) => `${k}: ${v}`).join(", ")} |`);
+    if (soak.jobs_lost > 0 && Object.keys(soak.lost_by_relayer_state ?? {}).length > 0) lines.push(`| of which, by the relayer's state at the cut-off | ${Object.entries(soak.lost_by_relayer_state ?? {}).map(([k, v]) => `${k}: ${v}`).join(", ")} |`);
     lines.push(`| duplicate anchors / ledger problems | ${soak.duplicate_anchors} / ${soak.ledger_problems.length} |`);
     lines.push(`| batches anchored | ${soak.batches_anchored} |`);
     lines.push(`| latency, all jobs (request sent → anchor seen) p50 / p95 / p99 / max | ${l.all.p50} / ${l.all.p95} / ${l.all.p99} / ${l.all.max} ms (${l.all.count} jobs) |`);

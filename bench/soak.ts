@@ -71,7 +71,7 @@ export type SoakResult = {
   jobs_lost: number;
   lost_job_ids: string[];
   /** The relayer's state of each job counted as lost (e.g. still dispatching when the drain was cut off). */
-  lost_by_relayer_state: Record<string, number>;
+  lost_by_relayer_state?: Record<string, number>;
   duplicate_anchors: number;
   ledger_problems: string[];
   batches_anchored: number;
