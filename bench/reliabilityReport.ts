@@ -10,24 +10,6 @@ const FAULT_TESTS_FILE = path.join(ROOT, "bench/results/fault-tests.json");
 export const RELIABILITY_DOC = path.join(ROOT, "docs/RELIABILITY.md");
 
 type Soak = SoakResult;
-  jobs_in: number;
-  jobs_anchored: number;
-  jobs_rejected: number;
-  jobs_rejected_by_reason: Record<string, number>;
-  jobs_lost: number;
-  lost_by_relayer_state?: Record<string, number>;
-  duplicate_anchors: number;
-  ledger_problems: string[];
-  batches_anchored: number;
-  latency_ms: Record<"all" | "backlog" | "steady", { count: number; p50: number; p95: number; p99: number; max: number }>;
-  memory: Record<"relayer" | "soak_process", { rss_mb: { start: number; end: number; max: number }; heap_mb: { start: number; end: number; max: number }; samples: number }>;
-  faults: { at_s: number; fault: string; detail: string }[];
-  relayer_restarts: number;
-  relayer_exits: Record<string, number>;
-  proxy_injected: { rpc: Record<string, number>; nodes: Record<string, number> };
-  timings_s: Record<string, number>;
-  notes: string[];
-};
 
 const readJson = <T>(file: string): T | undefined => {
   try {
