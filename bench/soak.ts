@@ -194,7 +194,7 @@ export async function runSoak(options: { minutes: number; backlog: number; seed:
       rpcUrl: rpcProxy.url,
       nodes: f.executors.map((e, i) => ({ url: nodeProxies[i]!.url, enclaveKey: e.enclaveKey })),
       batchWindowMs: 2_000,
-      maxBatchSize: 512,
+      maxBatchSize: 128,
       dispatch: { timeoutMs: 15_000, concurrency: 64, retry: { retries: 1, baseDelayMs: 200, maxDelayMs: 2_000 } },
     });
     const rpc = async (method: string, params: unknown[]) => {
