@@ -491,7 +491,7 @@ export async function runSoak(options: { minutes: number; backlog: number; seed:
       return out;
     };
     notes.push("relayer memory: sampled from its /metrics (process_resident_memory_bytes, nodejs_heap_size_used_bytes) every 10 s across restarts (a kill -9 starts a fresh process, so start/end compare incarnations); soak_process = this process (load generator, 7 executor nodes, proxies)");
-    notes.push(`relayer log: ${path.join(dir, "relayer.log")} (temporary)`);
+    console.error(`soak: relayer log in ${path.join(dir, "relayer.log")} (temporary)`);
     return {
       schema: "nsf.soak-result/1",
       generatedAt: new Date().toISOString(),
