@@ -1,3 +1,4 @@
+import { faultPoint } from "../faults/faultPoint.js";
 import type { Address, Hex } from "viem";
 import type { Common } from "../common/Common.js";
 import { buildBatchBundle, bundleBytes, bundleHashOf, type AuditHead, type BundleEntry } from "../core/batching/batchBundle.js";
@@ -109,6 +110,7 @@ export function createBatcher(parameters: BatcherParameters): Batcher {
       assignments: assigned.map(({ item, resultSeq }, i) => ({ jobId: item.jobId, resultSeq, leafHash: leafHashes[i]! })),
     });
     logger.info({ batchSeq: open.batchSeq.toString(), firstSeq: range.firstSeq.toString(), lastSeq: range.lastSeq.toString(), root: tree.root }, "batch sealed");
+    faultPoint("batch-built");
   }
 
   async function collectSignatures(batch: StoredBatch): Promise<void> {

@@ -1,3 +1,4 @@
+import { faultPoint } from "../faults/faultPoint.js";
 import {
   BaseError,
   encodeFunctionData,
@@ -159,6 +160,7 @@ export function createTxManager(parameters: TxManagerParameters): TxManager {
     if (batch.state !== "submitted") store.markSubmitted(batch.batchSeq);
     logger.info({ batchSeq: batch.batchSeq.toString(), nonce, txHash, maxFeePerGas: fee.maxFeePerGas.toString(), replacement: Boolean(feeFloor) }, "anchor transaction signed");
     parameters.faults?.afterSign?.({ batchSeq: batch.batchSeq, txHash });
+    faultPoint("tx-signed");
     return store.txsOfBatch(batch.batchSeq).find((t) => t.txHash === txHash)!;
   }
 
@@ -179,6 +181,7 @@ export function createTxManager(parameters: TxManagerParameters): TxManager {
       }
     }
     store.markTxSent(tx.txHash);
+    faultPoint("tx-sent");
     return "sent";
   }
 
@@ -248,6 +251,7 @@ export function createTxManager(parameters: TxManagerParameters): TxManager {
       if (!receipt) continue;
       if (receipt.status === "success") {
         if (latest - receipt.blockNumber + 1n < confirmations) return "pending";
+        faultPoint("receipt-seen");
         for (const other of txs) if (other.txHash !== tx.txHash) store.setTxState(other.txHash, "replaced");
         store.setTxState(tx.txHash, "mined");
         store.markAnchored(batch.batchSeq, { txHash: tx.txHash, blockNumber: receipt.blockNumber, blockHash: receipt.blockHash });

@@ -1,7 +1,8 @@
-import { BaseError, BlockNotFoundError, decodeEventLog, getAddress, type Address, type Hex, type Log, type PublicClient } from "viem";
+import { BaseError, BlockNotFoundError, decodeEventLog, getAddress, toEventSelector, type Address, type Hex, type Log, type PublicClient } from "viem";
 import type { Common } from "../common/Common.js";
 import type { BlockRef, ChainEvent, JobRouterLog, LogRef } from "../core/chain/ChainEvent.js";
 import { finalizedBelow, findCommonAncestor, nextRange, tipMatches } from "../core/chain/reorg.js";
+import { bloomMayContain } from "../core/chain/logsBloom.js";
 import { RelayerError } from "../core/errors/RelayerError.js";
 import type { JobStore } from "../store/jobStore.js";
 import { jobRouterAbi } from "../core/abi/contractAbis.js";
@@ -43,6 +44,9 @@ export type ChainWatcher = {
   poll(): Promise<PollResult>;
 };
 
+/** Reads of one block whose bloom keeps disagreeing with eth_getLogs before the bloom is taken as a false positive. */
+const BLOOM_MISMATCH_LIMIT = 8;
+
 const EVENTS = jobRouterAbi.filter((x) => x.type === "event");
 
 /**
@@ -66,14 +70,22 @@ export function createChainWatcher(parameters: ChainWatcherParameters): ChainWat
   const call = <T>(what: string, fn: () => Promise<T>) => rpcCall(what, fn, config.rpc, runtime);
   const router = getAddress(config.jobRouter);
 
-  type Header = BlockRef & { parentHash: Hex };
+  // The bloom check (ADR 0018): a block whose logs bloom says it may hold a JobRequested of the router, while
+  // eth_getLogs returned none for it, is re-read (an RPC behind a load balancer that lags or drops logs answers []).
+  const jobRequestedBloomItems = [router as Hex, toEventSelector(EVENTS.find((e) => e.name === "JobRequested")!)];
+  type Header = BlockRef & { parentHash: Hex; mayHoldJobRequested?: boolean };
+  /** Consecutive bloom mismatches per block: after BLOOM_MISMATCH_LIMIT the bloom is taken to be a false positive. */
+  const bloomMismatches = new Map<bigint, number>();
+  /** Blocks per eth_getLogs now: maxBlockRange, halved after a failed range read, doubled back after a good one. */
+  let rangeSize = config.maxBlockRange;
 
   async function header(number: bigint): Promise<Header | undefined> {
     try {
       const block = await call(`eth_getBlockByNumber(${number})`, () => client.getBlock({ blockNumber: number }));
       if (block.hash === null || block.number === null) throw new RelayerError("RPC_INVALID_RESPONSE", `block ${number} came back pending`);
       if (block.number !== number) throw new RelayerError("RPC_INVALID_RESPONSE", `asked for block ${number}, got ${block.number}`);
-      return { number: block.number, hash: block.hash.toLowerCase() as Hex, parentHash: block.parentHash.toLowerCase() as Hex, timestamp: block.timestamp };
+      const mayHoldJobRequested = typeof block.logsBloom === "string" ? bloomMayContain(block.logsBloom, jobRequestedBloomItems) : undefined;
+      return { number: block.number, hash: block.hash.toLowerCase() as Hex, parentHash: block.parentHash.toLowerCase() as Hex, timestamp: block.timestamp, ...(mayHoldJobRequested !== undefined ? { mayHoldJobRequested } : {}) };
     } catch (error) {
       // A height above the head (e.g. after evm_revert) is an answer: the block is not there.
       const cause = error instanceof RelayerError ? error.cause : error;
@@ -223,6 +235,19 @@ export function createChainWatcher(parameters: ChainWatcherParameters): ChainWat
         if (log.ref.blockHash !== block.hash) throw new RelayerError("CHAIN_INCONSISTENT", `log names block ${log.ref.blockHash}, block ${number} is ${block.hash}`);
       }
     }
+    for (const h of known.values()) {
+      if (h.mayHoldJobRequested !== true || byBlock.get(h.number)?.some((l) => l.type === "JobRequested")) {
+        bloomMismatches.delete(h.number);
+        continue;
+      }
+      const seen = (bloomMismatches.get(h.number) ?? 0) + 1;
+      if (seen < BLOOM_MISMATCH_LIMIT) {
+        bloomMismatches.set(h.number, seen);
+        throw new RelayerError("CHAIN_INCONSISTENT", `eth_getLogs(${from}..${to}) returned no JobRequested for block ${h.number}, whose logs bloom says it may hold one (attempt ${seen})`);
+      }
+      bloomMismatches.delete(h.number);
+      logger.warn({ block: h.number.toString(), attempts: seen }, "logs bloom false positive assumed: no JobRequested after repeated reads");
+    }
     for (const [number, logs] of byBlock) if (number !== to) commit(toRef(known.get(number)!), logs);
     store.transaction(() => {
       onEvent({ type: "block", block: toRef(after), logs: byBlock.get(to) ?? [] });
@@ -240,9 +265,22 @@ export function createChainWatcher(parameters: ChainWatcherParameters): ChainWat
       let logs = 0;
       for (let i = 0; i < config.maxRangesPerPoll; i++) {
         const cursor = store.getCursor();
-        const range = nextRange({ cursor: cursor?.number, startBlock: config.startBlock, head, confirmations: config.confirmations, maxRange: config.maxBlockRange });
+        const range = nextRange({ cursor: cursor?.number, startBlock: config.startBlock, head, confirmations: config.confirmations, maxRange: rangeSize });
         if (!range) break;
-        const read = await readRange(range.from, range.to, head, cursor);
+        let read: { logs: number };
+        try {
+          read = await readRange(range.from, range.to, head, cursor);
+        } catch (error) {
+          // A range too big for the endpoint (a body over the client's size limit, "query returned more than N
+          // results") fails the same way every time: halve it, so the next poll makes progress (ADR 0018).
+          if (error instanceof RelayerError && error.code !== "NSF_CHAIN_INCONSISTENT" && rangeSize > 1) {
+            rangeSize = Math.max(1, Math.floor(rangeSize / 2));
+            logger.warn({ code: error.code, from: range.from.toString(), to: range.to.toString(), nextRangeBlocks: rangeSize }, "range read failed: halving the eth_getLogs range");
+          }
+          throw error;
+        }
+        // Grow back towards maxBlockRange after each successful read.
+        rangeSize = Math.min(config.maxBlockRange, rangeSize * 2);
         blocks += Number(range.to - range.from + 1n);
         logs += read.logs;
       }

@@ -174,6 +174,12 @@ export const RelayerConfigSchema = z.strictObject({
       anchorMaxAgeMs: z.number().int().min(1_000).max(6_000_000).default(1_800_000),
     })
     .optional(),
+  /**
+   * Leadership lease (ADR 0018): several `nsf relayer start` instances sharing this database file, one active at a
+   * time; a standby takes over when the leader's lease expires (it renews every ttlMs/3). Absent: no lease, and
+   * running a second instance against the same contracts is unsafe (see the ADR).
+   */
+  lease: z.strictObject({ ttlMs: z.number().int().min(500).max(600_000).default(10_000) }).optional(),
   /** The operator endpoint: Prometheus metrics (`/metrics`), JSON status (`/status`), liveness (`/healthz`). */
   http: z
     .strictObject({
@@ -235,6 +241,7 @@ export type RelayerConfig = Readonly<{
   faultReporter: Readonly<{ keyEnv: string; key: Secret<Hex> }> | undefined;
   archive: ResolvedArchiveConfig | undefined;
   http: Readonly<{ enabled: boolean; host: string; port: number }>;
+  lease: Readonly<{ ttlMs: number }> | undefined;
 }>;
 
 export type ResolvedArchiveConfig = Readonly<{
@@ -317,6 +324,7 @@ export function resolveRelayerConfig(input: unknown, env: Readonly<Record<string
     faultReporter: c.faultReporter === undefined ? undefined : resolveFaultReporter(c.faultReporter.keyEnv, env, [{ keyEnv: c.scheduler.keyEnv, key: schedulerKey }, ...(aggregator ? [...aggregator.coSigners, aggregator.submitter].map((r) => ({ keyEnv: r.keyEnv, key: r.key.reveal() })) : [])]),
     archive: c.archive === undefined ? undefined : { ...c.archive, retry: { ...c.archive.retry } },
     http: { ...c.http },
+    lease: c.lease ? { ttlMs: c.lease.ttlMs } : undefined,
   } satisfies RelayerConfig);
 }
 

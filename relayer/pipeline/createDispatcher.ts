@@ -1,3 +1,4 @@
+import { faultPoint } from "../faults/faultPoint.js";
 import { getAddress, type Address, type Hex, type LocalAccount } from "viem";
 import type { Common } from "../common/Common.js";
 import type { RegistryReader } from "../chain/RegistryReader.js";
@@ -370,6 +371,7 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
           // The attempt row (opened in `dispatch`) must be on disk before the token leaves: with a grouped store
           // this waits for the turn's commit, shared with every other write of the turn (one fsync).
           await store.durable();
+          faultPoint("dispatched");
           reply = await transport.execute(endpoint, body, signal);
           replied = true;
           const now = await chainTime();
@@ -582,6 +584,7 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
     };
     // The CACs this result carries are recorded durably before it is handed on.
     await store.durable();
+    faultPoint("cacs-collected");
     await sink.submit(result);
     store.applyTransition(job.jobId, { type: "agree", outputHash: decision.outputHash }, {
       patch: { outputHash: decision.outputHash },

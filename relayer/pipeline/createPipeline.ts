@@ -1,3 +1,4 @@
+import { faultPoint } from "../faults/faultPoint.js";
 import type { LocalAccount, PublicClient } from "viem";
 import type { Common } from "../common/Common.js";
 import { createChainWatcher, type ChainWatcher, type PollResult } from "../chain/createChainWatcher.js";
@@ -82,6 +83,7 @@ export function createPipeline(parameters: PipelineParameters): Pipeline {
     switch (log.type) {
       case "JobRequested": {
         const outcome = store.insertJob(log, block);
+        faultPoint("event-seen");
         if (outcome !== "exists") {
           metrics.jobTransitions.inc({ state: JobState.Seen, tenant: log.tenantId });
           logger.debug({ tenant: log.tenantId, job: log.jobId, block: block.number.toString(), outcome }, "job seen");

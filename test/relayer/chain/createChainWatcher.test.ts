@@ -147,6 +147,43 @@ describe("relayer/chain/createChainWatcher", () => {
     expect(store.getCursor()).to.equal(undefined);
   });
 
+  it("re-reads a range when eth_getLogs answers [] for a block whose logs bloom holds a JobRequested (lagging RPC node)", async () => {
+    const { chain, store, events, watcher } = setup({ confirmations: 0 });
+    chain.mine([jobRequestedLog(id(7))]);
+    chain.emptyLogsNext(2);
+    for (let i = 1; i <= 2; i++) {
+      const error = await watcher.poll().catch((e: unknown) => e);
+      expect(error, `poll ${i}`).to.have.property("code", "NSF_CHAIN_INCONSISTENT");
+      expect(error).to.have.property("retryable", true);
+      expect(store.getCursor(), "the cursor does not pass the block").to.equal(undefined);
+    }
+    await watcher.poll();
+    expect(jobIdsOf(events)).to.deep.equal([id(7)]);
+    expect(store.getCursor()!.number).to.equal(1n);
+  });
+
+  it("takes a bloom that keeps claiming a JobRequested no read returns as a false positive after 8 reads, and moves on", async () => {
+    const { chain, store, watcher } = setup({ confirmations: 0 });
+    const block = chain.mine();
+    chain.setBloom(block.number, `0x${"ff".repeat(256)}`);
+    for (let i = 1; i < 8; i++) expect(await watcher.poll().catch((e: unknown) => e)).to.have.property("code", "NSF_CHAIN_INCONSISTENT");
+    await watcher.poll();
+    expect(store.getCursor()!.number).to.equal(1n);
+  });
+
+  it("halves the eth_getLogs range after a range read fails (a body too large for the client), then grows it back", async () => {
+    const { chain, store, events, watcher } = setup({ confirmations: 0, maxBlockRange: 8, maxRangesPerPoll: 1 });
+    for (let i = 1; i <= 12; i++) chain.mine([jobRequestedLog(id(i))]);
+    chain.failNext("getLogs", 3, () => new HttpRequestError({ url: "http://rpc", details: "HTTP response body exceeded the size limit." }));
+    expect(await watcher.poll().catch((e: unknown) => e)).to.have.property("code");
+    expect(store.getCursor()).to.equal(undefined);
+    await watcher.poll();
+    expect(store.getCursor()!.number, "the retry reads half the range").to.equal(4n);
+    await watcher.poll();
+    expect(store.getCursor()!.number, "then a range of 8 again").to.equal(12n);
+    expect(jobIdsOf(events)).to.deep.equal(Array.from({ length: 12 }, (_, i) => id(i + 1)));
+  });
+
   it("commits an event and the cursor together: a handler that throws leaves both unapplied", async () => {
     let explode = true;
     const { chain, store, events, watcher } = setup({ confirmations: 0 }, (e) => {

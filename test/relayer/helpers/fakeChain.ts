@@ -1,4 +1,4 @@
-import { BlockNotFoundError, encodeAbiParameters, encodeEventTopics, getAddress, keccak256, toHex, type Address, type Hex, type Log } from "viem";
+import { BlockNotFoundError, bytesToHex, encodeAbiParameters, hexToBytes, encodeEventTopics, getAddress, keccak256, toHex, type Address, type Hex, type Log } from "viem";
 import { jobRouterAbi } from "../../../relayer/core/abi/contractAbis.js";
 import { jurisdictionToBytes3, tenantIdOf } from "../../../relayer/core/formats/ids.js";
 
@@ -41,6 +41,8 @@ export function createFakeChain() {
   const genesis: FakeBlock = { number: 0n, hash: keccak256(toHex("genesis")), parentHash: `0x${"00".repeat(32)}`, timestamp: 1_750_000_000n, logs: [] };
   blocks.push(genesis);
   let onGetLogs: (() => void) | undefined;
+  let emptyLogs = 0;
+  const bloomOverride = new Map<bigint, Hex>();
 
   const chain = {
     blocks,
@@ -69,6 +71,14 @@ export function createFakeChain() {
     clearFailures(): void {
       failures = [];
     },
+    /** The next `times` getLogs calls answer [] (an RPC node that lags or drops logs). */
+    emptyLogsNext(times: number): void {
+      emptyLogs = times;
+    },
+    /** Reports this bloom for a block instead of the one its logs give (a bloom false positive). */
+    setBloom(number: bigint, bloom: Hex): void {
+      bloomOverride.set(number, bloom);
+    },
     /** Runs during the next getLogs call (to move the chain under a read). */
     duringGetLogs(fn: () => void): void {
       onGetLogs = fn;
@@ -83,12 +93,16 @@ export function createFakeChain() {
         const n = args?.blockNumber ?? blocks.at(-1)!.number;
         const block = blocks[Number(n)];
         if (!block) throw new BlockNotFoundError({ blockNumber: n });
-        return { number: block.number, hash: block.hash, parentHash: block.parentHash, timestamp: block.timestamp };
+        return { number: block.number, hash: block.hash, parentHash: block.parentHash, timestamp: block.timestamp, logsBloom: bloomOverride.get(block.number) ?? bloomOf(block.logs) };
       },
       async getLogs(args: { address?: Address; fromBlock?: bigint; toBlock?: bigint }) {
         fail("getLogs");
         const from = Number(args.fromBlock ?? 0n);
         const to = Number(args.toBlock ?? blocks.at(-1)!.number);
+        if (emptyLogs > 0) {
+          emptyLogs--;
+          return [];
+        }
         const logs = blocks.slice(from, to + 1).flatMap((b) => b.logs);
         const hook = onGetLogs;
         onGetLogs = undefined;
@@ -98,4 +112,19 @@ export function createFakeChain() {
     },
   };
   return chain;
+}
+
+/** The 2048-bit logs bloom of a block's logs (Yellow Paper §4.3.1): address and every topic of each log. */
+export function bloomOf(logs: readonly Pick<Log, "address" | "topics">[]): Hex {
+  const bloom = new Uint8Array(256);
+  for (const log of logs) {
+    for (const item of [log.address as Hex, ...(log.topics as Hex[])]) {
+      const hash = hexToBytes(keccak256(item));
+      for (let i = 0; i < 6; i += 2) {
+        const bit = ((hash[i]! << 8) | hash[i + 1]!) & 2047;
+        bloom[255 - (bit >> 3)]! |= 1 << (bit & 7);
+      }
+    }
+  }
+  return bytesToHex(bloom);
 }

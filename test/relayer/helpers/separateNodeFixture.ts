@@ -30,13 +30,13 @@ export type SeparateNodeFixture = {
  * the dev network set up on it (Ignition, DAOs, clauses through proposals; the rainfall trigger without cooldown),
  * five real executor nodes in this process registered through the validators, and the dev submitter funded.
  */
-export async function separateNodeFixture(options: { blockTimeMs?: number } = {}): Promise<SeparateNodeFixture> {
+export async function separateNodeFixture(options: { blockTimeMs?: number; /** Default 5. */ executorCount?: number; /** Per executor; default KEN, UGA alternating. */ jurisdictions?: readonly string[] } = {}): Promise<SeparateNodeFixture> {
   const node = await startLocalNode({ cwd: ROOT });
   const deploymentId = `test-separate-node-${node.port}`;
   try {
     await fetch(node.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "evm_setIntervalMining", params: [options.blockTimeMs ?? 500] }) });
     const connection = (await hardhatNetwork.create({ network: "localhost", override: { url: node.url } })) as unknown as DevConnection;
-    const dev = await setUpDevNetwork(connection, { deploymentId, executorCount: 5, sensorCooldownSeconds: 0 });
+    const dev = await setUpDevNetwork(connection, { deploymentId, executorCount: options.executorCount ?? 5, sensorCooldownSeconds: 0 });
     const client = createPublicClient({ transport: http(node.url), cacheTime: 0 }) as PublicClient;
     const common = createCommon({ logLevel: "silent" });
     const executors = await startDevExecutors({
@@ -44,7 +44,7 @@ export async function separateNodeFixture(options: { blockTimeMs?: number } = {}
       rpcUrl: node.url,
       network: dev.network,
       roles: dev.roles,
-      plan: dev.accounts.operators.map((operator, i) => ({ operator, jurisdiction: i % 2 === 1 ? "UGA" : "KEN" })),
+      plan: dev.accounts.operators.map((operator, i) => ({ operator, jurisdiction: options.jurisdictions?.[i] ?? (i % 2 === 1 ? "UGA" : "KEN") })),
       clauseDirs: ["flood-payout", "pandemic-alert", "food-toxin", "emissions-penalty"].map(exampleClauseDir),
       chainTime: async () => (await client.getBlock({ blockTag: "latest" })).timestamp,
     });
