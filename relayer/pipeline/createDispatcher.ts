@@ -10,7 +10,7 @@ import { NsfError } from "../core/errors/NsfError.js";
 import { RelayerError, type RelayerErrorKind } from "../core/errors/RelayerError.js";
 import type { JobToken } from "../core/formats/eip712.js";
 import { PolicyFlag } from "../core/formats/enums.js";
-import { bytes3ToJurisdiction, runtimeHashOf } from "../core/formats/ids.js";
+import { bytes3ToJurisdiction, verdictIdOf } from "../core/formats/ids.js";
 import { isTerminal, JobState } from "../core/jobs/jobStateMachine.js";
 import type { AgreedCac, AgreedResult, ResultSink } from "../core/results/AgreedResult.js";
 import { backoffDelayMs, type BackoffPolicy } from "../core/retry/backoff.js";
@@ -281,17 +281,17 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
     return cached;
   }
 
-  const runtimeHashes = new Map<string, Hex>();
-  /** A node's registered runtime hash (what its CACs must name), computed once per registration facts. */
-  function runtimeHashFor(facts: NodeFacts, node: Address): Hex {
-    const key = `${facts.teeType}:${facts.measurement}:${node}:${facts.attestationId}`;
-    let hash = runtimeHashes.get(key);
-    if (!hash) {
-      hash = runtimeHashOf(facts.teeType, facts.measurement, node, facts.attestationId);
-      if (runtimeHashes.size >= 4096) runtimeHashes.clear();
-      runtimeHashes.set(key, hash);
+  const verdictIds = new Map<string, Hex>();
+  /** A node's registration as its CACs must name it (docs/FORMATS.md §11), the verdict id computed once per registration. */
+  function runtimeFor(facts: NodeFacts, node: Address): { teeType: number; measurement: Hex; attestationId: Hex; verdictId: Hex } {
+    const key = `${node}:${facts.attestationId}:${facts.attestedAt}:${facts.attestedUntil}`;
+    let verdictId = verdictIds.get(key);
+    if (!verdictId) {
+      verdictId = verdictIdOf({ chainId: deployments.chainId, nodeRegistry: deployments.nodeRegistry, enclaveKey: node, attestationId: facts.attestationId, attestedAt: facts.attestedAt, validUntil: facts.attestedUntil });
+      if (verdictIds.size >= 4096) verdictIds.clear();
+      verdictIds.set(key, verdictId);
     }
-    return hash;
+    return { teeType: facts.teeType, measurement: facts.measurement, attestationId: facts.attestationId, verdictId };
   }
 
   function typed(error: unknown): NsfError {
@@ -377,7 +377,7 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
               attempt: token.attempt,
               node: {
                 enclaveKey: node,
-                runtimeHash: runtimeHashFor(facts, node),
+                runtime: runtimeFor(facts, node),
                 status: facts.status,
                 activeSince: facts.activeSince,
                 attestedUntil: facts.attestedUntil,

@@ -52,6 +52,7 @@ export const ExecutorErrors = {
   INPUT_JOB_MISMATCH: { code: "NSF_INPUT_JOB_MISMATCH", httpStatus: 422, retryable: false, title: "The input bundle belongs to another job" },
 
   // Chain access.
+  NODE_NOT_REGISTERED: { code: "NSF_NODE_NOT_REGISTERED", httpStatus: 503, retryable: true, title: "NodeRegistry holds no active registration of this enclave with its measurement and attestation id" },
   CHAIN_UNAVAILABLE: { code: "NSF_CHAIN_UNAVAILABLE", httpStatus: 503, retryable: true, title: "The chain could not be read" },
 
   // Attestation evidence and verdicts.
