@@ -73,6 +73,7 @@ export const ExecutorErrors = {
   ATTESTATION_TCB_UNSUPPORTED: { code: "NSF_ATTESTATION_TCB_UNSUPPORTED", httpStatus: 422, retryable: false, title: "No TCB level in the vendor collateral matches this platform" },
   ATTESTATION_TCB_NOT_ALLOWED: { code: "NSF_ATTESTATION_TCB_NOT_ALLOWED", httpStatus: 422, retryable: false, title: "The platform's TCB status is not accepted by the attestation policy" },
   ATTESTATION_COLLATERAL_TOO_OLD: { code: "NSF_ATTESTATION_COLLATERAL_TOO_OLD", httpStatus: 422, retryable: false, title: "The vendor collateral is older than the attestation policy allows" },
+  ATTESTATION_POLICY_NOT_GOVERNED: { code: "NSF_ATTESTATION_POLICY_NOT_GOVERNED", httpStatus: 409, retryable: false, title: "This validator's TEE policy is not the one governance recorded in NodeRegistry" },
   ATTESTATION_POLICY_MISSING: { code: "NSF_ATTESTATION_POLICY_MISSING", httpStatus: 422, retryable: false, title: "This validator has no policy for hardware evidence of this type" },
 
   // Node plumbing.
