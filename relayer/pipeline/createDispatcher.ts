@@ -645,6 +645,7 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
         maxOpenPerNode: qos.maxOpenPerNode,
         candidates: [...facts].map(([enclaveKey, f]) => ({ enclaveKey, facts: f, tier: endpoints.get(enclaveKey)?.tier ?? "primary" })),
         clause,
+        clauseMeasurements: attributes.measurements,
         jurisdiction: job.jurisdiction,
         chainTime: now,
         ...lists,
