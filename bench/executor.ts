@@ -69,8 +69,9 @@ async function benchNode(jobs: number): Promise<{ cacsPerSecond: number; p50Ms: 
     chainId,
     jobRouter: "0x000000000000000000000000000000000000a001" as const,
     rollupAnchor: "0x000000000000000000000000000000000000a002" as const,
+    nodeRegistry: "0x000000000000000000000000000000000000a003" as const,
   };
-  const nodeRegistry = "0x000000000000000000000000000000000000a003" as const;
+  const nodeRegistry = deployments.nodeRegistry;
   const chain = createInMemoryChainView({ chainTime: 1_750_000_000n });
   const scheduler = privateKeyToAccount(generatePrivateKey());
   chain.setScheduler(scheduler.address, true);
@@ -87,6 +88,7 @@ async function benchNode(jobs: number): Promise<{ cacsPerSecond: number; p50Ms: 
     now: chain.chainTime,
   });
   const { attestationId } = await enclave.evidence(`0x${"00".repeat(32)}`);
+  chain.setRegistration(enclave.address, { status: 1, teeType: enclave.teeType, measurement: enclave.measurement.toLowerCase() as Hex, attestationId, attestedAt: 1_749_999_000n, attestedUntil: 1_750_086_400n });
   const executor = createJobExecutor({
     common,
     chain,

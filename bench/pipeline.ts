@@ -30,7 +30,7 @@ import { loadNativeSecp256k1 } from "../relayer/crypto/loadNativeSecp256k1.js";
 import type { JobRouterLog } from "../relayer/core/chain/ChainEvent.js";
 import { canonicalJson, canonicalJsonHash } from "../relayer/core/formats/canonicalJson.js";
 import { TriggerType } from "../relayer/core/formats/enums.js";
-import { jobIdOf, jurisdictionToBytes3, runtimeHashOf, sensorInputCommitment, sensorTriggerNonce, tenantIdOf } from "../relayer/core/formats/ids.js";
+import { jobIdOf, jurisdictionToBytes3, sensorInputCommitment, sensorTriggerNonce, tenantIdOf, verdictIdOf } from "../relayer/core/formats/ids.js";
 import { buildJobRequest } from "../relayer/executor/client/buildJobRequest.js";
 import { tryNativeRecoverSigner } from "../relayer/aggregator/crypto/nativeSecp256k1.js";
 import { recoverAddressWith } from "../relayer/core/batching/recoverSigner.js";
@@ -222,7 +222,7 @@ async function breakdown(bench: Awaited<ReturnType<typeof createBenchNetwork>>) 
     inputHash: token.inputHash,
     configDigest: network.clause.configDigest,
     attempt: 1,
-    node: { enclaveKey: node.enclave.address, runtimeHash: runtimeHashOf(node.facts.teeType, node.facts.measurement, node.enclave.address, node.attestationId), status: 1, activeSince: 0n, attestedUntil: 2n ** 63n, jurisdiction: node.facts.jurisdiction },
+    node: { enclaveKey: node.enclave.address, runtime: { teeType: node.facts.teeType, measurement: node.facts.measurement, attestationId: node.attestationId, verdictId: verdictIdOf({ chainId: network.chainId, nodeRegistry: network.deployments.nodeRegistry, enclaveKey: node.enclave.address, attestationId: node.attestationId, attestedAt: node.facts.attestedAt, validUntil: node.facts.attestedUntil }) }, status: 1, activeSince: 0n, attestedUntil: 2n ** 63n, jurisdiction: node.facts.jurisdiction },
     dispatchedAt: 1_750_000_000n,
     chainTime: 1_750_000_000n,
     maxClockSkewSeconds: 60n,

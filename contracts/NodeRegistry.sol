@@ -36,6 +36,7 @@ contract NodeRegistry is INodeRegistry, AccessManaged, EIP712 {
     uint64 private _validatorConfigVersion;
     uint8 private _validatorThreshold;
     address[] private _validators;
+    bytes32 private _teePolicyId;
 
     /// @param maxAttestationSeconds Longest validity a verdict may grant (renewal period).
     constructor(address accessManager, uint64 maxAttestationSeconds)
@@ -147,6 +148,17 @@ contract NodeRegistry is INodeRegistry, AccessManaged, EIP712 {
     /// @inheritdoc INodeRegistry
     function setMaxAttestationValidity(uint64 maxValiditySeconds) external restricted {
         _setMaxAttestationValidity(maxValiditySeconds);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function setTeePolicy(bytes32 policyId) external restricted {
+        _teePolicyId = policyId;
+        emit TeePolicySet(policyId);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function teePolicy() external view returns (bytes32) {
+        return _teePolicyId;
     }
 
     /// @inheritdoc INodeRegistry

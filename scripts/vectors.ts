@@ -49,6 +49,7 @@ import {
   quorumConfigDigest,
   referenceTree,
   runtimeHashOf,
+  verdictIdOf,
   sensorInputCommitment,
   sensorTriggerNonce,
   simulationTriggerNonce,
@@ -136,9 +137,14 @@ export function buildVectors() {
   ].map((s) => ({ ...s, commitment: sensorInputCommitment(s.feed, s.roundId, s.answer, s.updatedAt) }));
 
   const runtimeHashes = [
-    { teeType: 1, measurement: h("measurement.simulated"), enclaveKey: a("enclave.1"), attestationId: h("attestation.1") },
-    { teeType: 5, measurement: h("measurement.nitro"), enclaveKey: a("enclave.2"), attestationId: h("attestation.2") },
-  ].map((r) => ({ ...r, runtimeHash: runtimeHashOf(r.teeType, r.measurement, r.enclaveKey, r.attestationId) }));
+    { teeType: 1, measurement: h("measurement.simulated"), enclaveKey: a("enclave.1"), attestationId: h("attestation.1"), attestedAt: 1767225600n, validUntil: 1767312000n, tcbStatus: "NotApplicable" },
+    { teeType: 5, measurement: h("measurement.nitro"), enclaveKey: a("enclave.2"), attestationId: h("attestation.2"), attestedAt: 1767225601n, validUntil: 1767830401n, tcbStatus: "NotApplicable" },
+    { teeType: 3, measurement: h("measurement.tdx"), enclaveKey: a("enclave.3"), attestationId: h("attestation.3"), attestedAt: 1767225602n, validUntil: 1767830402n, tcbStatus: "SWHardeningNeeded" },
+  ].map(({ attestedAt, validUntil, ...r }) => {
+    // The verdict id comes from the registration (docs/FORMATS.md §1); the runtime hash commits to it.
+    const verdictId = verdictIdOf({ chainId: CHAIN_ID, nodeRegistry: CONTRACTS.nodeRegistry, enclaveKey: r.enclaveKey, attestationId: r.attestationId, attestedAt, validUntil });
+    return { ...r, attestedAt, validUntil, verdictId, runtimeHash: runtimeHashOf({ ...r, verdictId }) };
+  });
 
   const aggregators = keysByAddress("aggregator", 5);
   const validators = keysByAddress("validator", 3);
@@ -430,7 +436,7 @@ export function renderSolidity(v: Json): string {
     "    struct SimulationNonceVector { address simulator; bytes32 resultCommitment; bytes32 nonce; }",
     "    struct JobIdVector { uint256 chainId; address jobRouter; bytes32 clauseId; bytes32 triggerNonce; bytes32 jobId; }",
     "    struct SensorCommitmentVector { address feed; uint80 roundId; int256 answer; uint256 updatedAt; bytes32 commitment; }",
-    "    struct RuntimeHashVector { uint8 teeType; bytes32 measurement; address enclaveKey; bytes32 attestationId; bytes32 runtimeHash; }",
+    "    struct RuntimeHashVector { uint8 teeType; bytes32 measurement; address enclaveKey; bytes32 attestationId; bytes32 verdictId; string tcbStatus; bytes32 runtimeHash; }",
     "    struct QuorumConfigVector { uint256 chainId; address verifyingContract; bytes32 role; uint64 configVersion; uint8 threshold; address[] signers; bytes32 digest; }",
     "    struct ClauseConfigVector { uint256 chainId; address clauseRegistry; string clauseIdString; bytes32 clauseId; bytes32 codeHash; uint8 executionModel; uint8 quorumK; uint8 quorumN; uint32 policyFlags; bytes32 digest; }",
     "    struct DomainVector { string name; uint256 chainId; address verifyingContract; bytes32 separator; }",
@@ -475,7 +481,7 @@ export function renderSolidity(v: Json): string {
       `v[${i}] = SensorCommitmentVector({feed: ${addr(s.feed)}, roundId: ${int(s.roundId)}, answer: ${int(s.answer)}, updatedAt: ${int(s.updatedAt)}, commitment: ${b32(s.commitment)}});`,
     ]),
     ...arrayFn("runtimeHashes", "RuntimeHashVector", v.runtimeHashes, (r, i) => [
-      `v[${i}] = RuntimeHashVector({teeType: ${int(r.teeType)}, measurement: ${b32(r.measurement)}, enclaveKey: ${addr(r.enclaveKey)}, attestationId: ${b32(r.attestationId)}, runtimeHash: ${b32(r.runtimeHash)}});`,
+      `v[${i}] = RuntimeHashVector({teeType: ${int(r.teeType)}, measurement: ${b32(r.measurement)}, enclaveKey: ${addr(r.enclaveKey)}, attestationId: ${b32(r.attestationId)}, verdictId: ${b32(r.verdictId)}, tcbStatus: ${JSON.stringify(r.tcbStatus)}, runtimeHash: ${b32(r.runtimeHash)}});`,
     ]),
     ...arrayFn("quorumConfigs", "QuorumConfigVector", v.quorumConfigs, (q, i) => [
       ...addressArray(`signers${i}`, q.signers),

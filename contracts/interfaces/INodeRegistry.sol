@@ -96,6 +96,8 @@ interface INodeRegistry {
     event SchedulerSet(address indexed scheduler, bool allowed);
     /// @notice The longest attestation validity governance accepts changed.
     event MaxAttestationValiditySet(uint64 maxValiditySeconds);
+    /// @notice Governance adopted a hardware TEE policy (`nsf.tee-policy/1`, its id = sha256 of its canonical JSON).
+    event TeePolicySet(bytes32 indexed policyId);
 
     /// @notice Registers or renews an enclave key. Caller: the verdict's operator.
     function submitVerdict(AttestationVerdict calldata verdict, QuorumVerifier.Proof calldata proof) external;
@@ -120,6 +122,13 @@ interface INodeRegistry {
 
     /// @notice Governance: cap attestation validity (attestations must be renewed at least this often).
     function setMaxAttestationValidity(uint64 maxValiditySeconds) external;
+
+    /// @notice Governance: the id of the hardware TEE policy attestation validators must apply (docs/FORMATS.md §17).
+    /// Validators refuse to judge evidence under any other policy; zero means none adopted (all hardware refused).
+    function setTeePolicy(bytes32 policyId) external;
+
+    /// @notice The id of the hardware TEE policy governance adopted (zero: none).
+    function teePolicy() external view returns (bytes32);
 
     /// @notice Reverts unless every executor is an active enclave key whose current attested interval
     /// [activeSince, attestedUntil] covers its CAC timestamp, and (when `jurisdiction` is non-zero) is located there.

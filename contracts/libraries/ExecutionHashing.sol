@@ -144,11 +144,15 @@ library ExecutionHashing {
         return keccak256(abi.encode(block.chainid, router, clauseId, triggerNonce));
     }
 
-    function runtimeHash(uint8 teeType, bytes32 measurement, address enclaveKey, bytes32 attestationId)
-        internal
-        pure
-        returns (bytes32)
-    {
-        return keccak256(abi.encode(teeType, measurement, enclaveKey, attestationId));
+    /// @dev docs/FORMATS.md §1: the registered runtime, the NodeRegistry verdict id it ran under and the accepted TCB status.
+    function runtimeHash(
+        uint8 teeType,
+        bytes32 measurement,
+        address enclaveKey,
+        bytes32 attestationId,
+        bytes32 verdictId,
+        string memory tcbStatus
+    ) internal pure returns (bytes32) {
+        return keccak256(abi.encode(teeType, measurement, enclaveKey, attestationId, verdictId, tcbStatus));
     }
 }

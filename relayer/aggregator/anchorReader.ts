@@ -30,6 +30,8 @@ export type AnchorReader = {
   getClause(clauseId: Hex): Promise<ClauseFacts | undefined>;
   isActiveAt(enclaveKey: Address, time: bigint): Promise<boolean>;
   nodeJurisdiction(enclaveKey: Address): Promise<Hex>;
+  /** The node's current NodeRegistry registration, as a CAC's runtime_info must name it (docs/FORMATS.md §11). */
+  nodeRegistration(enclaveKey: Address): Promise<{ nodeRegistry: Address; teeType: number; measurement: Hex; attestationId: Hex; attestedAt: bigint; attestedUntil: bigint }>;
 };
 
 export type AnchorReaderParameters = {
@@ -106,6 +108,10 @@ export function createAnchorReader(parameters: AnchorReaderParameters): AnchorRe
     async nodeJurisdiction(enclaveKey) {
       const node = await read(`NodeRegistry.getNode(${enclaveKey})`, () => client.readContract({ address: nodeRegistry, abi: nodeRegistryAbi, functionName: "getNode", args: [enclaveKey] }));
       return node.jurisdiction;
+    },
+    async nodeRegistration(enclaveKey) {
+      const node = await read(`NodeRegistry.getNode(${enclaveKey})`, () => client.readContract({ address: nodeRegistry, abi: nodeRegistryAbi, functionName: "getNode", args: [enclaveKey] }));
+      return { nodeRegistry, teeType: node.teeType, measurement: node.measurement, attestationId: node.attestationId, attestedAt: node.attestedAt, attestedUntil: node.attestedUntil };
     },
   };
 }

@@ -14,7 +14,8 @@ import { createZkCacVerifier, type ZkCacVerifier } from "../zk/verifyZkCac.js";
 import { canonicalJsonHash } from "../core/formats/canonicalJson.js";
 import { clauseIdOf } from "../core/formats/clauseRef.js";
 import { batchHeaderTypedData, type BatchHeader, type Deployment } from "../core/formats/eip712.js";
-import { jurisdictionToBytes3, tenantIdOf } from "../core/formats/ids.js";
+import { jurisdictionToBytes3, tenantIdOf, verdictIdOf } from "../core/formats/ids.js";
+import { runtimeMismatch } from "../core/cac/runtimeMismatch.js";
 import { batchCommitmentOf, cacSetHash, type ExecutionLeaf } from "../core/formats/leaf.js";
 import type { CoSignerRecords } from "../store/batchStore.js";
 import type { AnchorReader, ClauseFacts } from "./anchorReader.js";
@@ -54,7 +55,7 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 /**
  * An independent aggregator co-signer (DESIGN.md §2, ADR 0007). It signs a BatchHeader only after it has
  * re-verified, with its own chain reads: every CAC of every result (signature, signer active at the CAC time,
- * jurisdiction for in-country clauses, clause version / code hash / config digest, input and output hashes),
+ * runtime_info naming the signer's registration, jurisdiction for in-country clauses, clause version / code hash / config digest, input and output hashes),
  * k distinct agreeing signers, cacSetHash, every leaf, the tree and every proof, the bundle hash, the header's
  * derived fields against RollupAnchor (previous commitment, firstSeq, config digest), the shape of the tenants'
  * audit heads, and that no job id in the
@@ -102,7 +103,7 @@ export function createCoSigner(parameters: CoSignerParameters): CoSignerClient {
     if (!same(hash, header.bundleHash)) fail("BUNDLE_HASH", `bundle hashes to ${hash}, header says ${header.bundleHash}`);
   }
 
-  async function checkResult(entry: BundleResult, clauses: Map<string, Promise<ClauseFacts | undefined>>, activity: Map<string, Promise<boolean>>, places: Map<string, Promise<Hex>>): Promise<void> {
+  async function checkResult(entry: BundleResult, clauses: Map<string, Promise<ClauseFacts | undefined>>, activity: Map<string, Promise<boolean>>, places: Map<string, Promise<Hex>>, registrations: Map<string, ReturnType<AnchorReader["nodeRegistration"]>>): Promise<void> {
     const job = entry.job_id;
     if (!same(tenantIdOf(getAddress(entry.tenant.dao), entry.tenant.jurisdiction), entry.tenant.tenant_id)) fail("TENANT", `job ${job}: tenant id is not H(dao, jurisdiction)`);
     let clauseIdHash: Hex;
@@ -168,6 +169,15 @@ export function createCoSigner(parameters: CoSignerParameters): CoSignerClient {
       const activityKey = `${signer}:${cac.timestamp}`;
       if (!activity.has(activityKey)) activity.set(activityKey, reader.isActiveAt(signer!, cac.timestamp));
       if (!(await activity.get(activityKey))) fail("SIGNER_INACTIVE", `job ${job}, CAC ${i}: ${signer} was not active at ${cac.timestamp}`);
+      // runtime_info against the registry: only when the record read now is the one in force at the CAC's time
+      // (a renewal since then replaced it; nsf verify's executors.runtime checks that case from the NodeAttested log).
+      if (!registrations.has(signer!)) registrations.set(signer!, reader.nodeRegistration(signer!));
+      const r = await registrations.get(signer!)!;
+      if (r.attestedAt <= cac.timestamp) {
+        const verdictId = verdictIdOf({ chainId: BigInt(anchor.chainId), nodeRegistry: r.nodeRegistry, enclaveKey: signer!, attestationId: r.attestationId, attestedAt: r.attestedAt, validUntil: r.attestedUntil });
+        const mismatch = runtimeMismatch(parsed.json.runtime_info, { teeType: r.teeType, measurement: r.measurement, attestationId: r.attestationId, verdictId });
+        if (mismatch) fail("SIGNER_RUNTIME", `job ${job}, CAC ${i} (${signer}): ${mismatch}`);
+      }
       if (inCountry) {
         if (!places.has(signer!)) places.set(signer!, reader.nodeJurisdiction(signer!));
         const place = await places.get(signer!);
@@ -255,7 +265,8 @@ export function createCoSigner(parameters: CoSignerParameters): CoSignerClient {
       const clauses = new Map<string, Promise<ClauseFacts | undefined>>();
       const activity = new Map<string, Promise<boolean>>();
       const places = new Map<string, Promise<Hex>>();
-      for (const entry of bundle.results) await checkResult(entry, clauses, activity, places);
+      const registrations = new Map<string, ReturnType<AnchorReader["nodeRegistration"]>>();
+      for (const entry of bundle.results) await checkResult(entry, clauses, activity, places, registrations);
       checkTree(header, bundle);
       await checkJobRecords(header, jobIds);
 

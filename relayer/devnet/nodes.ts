@@ -4,7 +4,8 @@ import type { PrivateKeyAccount } from "viem/accounts";
 import { canonicalJson } from "../core/formats/canonicalJson.js";
 import { verdictTypedData, type AttestationVerdict } from "../core/formats/eip712.js";
 import { TeeType } from "../core/formats/enums.js";
-import { jurisdictionToBytes3, sha256Of } from "../core/formats/ids.js";
+import { jurisdictionToBytes3, runtimeHashOf, sha256Of, verdictIdOf } from "../core/formats/ids.js";
+import { SIMULATED_TCB_STATUS, type RuntimeTcbStatus } from "../core/formats/teeRuntime.js";
 import { assembleQuorumProof } from "../core/quorum/quorumProof.js";
 import type { NetworkRoles } from "./bootstrapNetwork.js";
 import type { DeployedNetwork } from "./deployNetwork.js";
@@ -20,7 +21,15 @@ export type DevNode = {
   measurement: Hex;
   attestationId: Hex;
   teeType: number;
+  /** The registration's verdict id (docs/FORMATS.md §1) and TCB status: what its CACs' runtime_info names. */
+  verdictId: Hex;
+  tcbStatus: RuntimeTcbStatus;
 };
+
+/** The runtime facts a dev node's CACs commit to (docs/FORMATS.md §1). */
+export function devNodeRuntimeHash(node: DevNode): Hex {
+  return runtimeHashOf({ teeType: node.teeType, measurement: node.measurement, enclaveKey: node.enclave.address, attestationId: node.attestationId, verdictId: node.verdictId, tcbStatus: node.tcbStatus });
+}
 
 /**
  * Registers a node the way an operator does: the (simulated) enclave produces evidence, a quorum of
@@ -67,5 +76,6 @@ export async function registerDevNode(
     signatures,
   });
   await (await network.contracts.nodeRegistry.connect(node.operator).submitVerdict(verdict, proof)).wait();
-  return { ...node, measurement: SIMULATED_DEV_MEASUREMENT, attestationId, teeType: TeeType.Simulated };
+  const verdictId = verdictIdOf({ chainId: network.chainId, nodeRegistry: network.addresses.nodeRegistry, enclaveKey: node.enclave.address, attestationId, attestedAt: verdict.attestedAt, validUntil: verdict.validUntil });
+  return { ...node, measurement: SIMULATED_DEV_MEASUREMENT, attestationId, teeType: TeeType.Simulated, verdictId, tcbStatus: SIMULATED_TCB_STATUS };
 }

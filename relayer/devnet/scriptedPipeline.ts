@@ -2,14 +2,13 @@ import type { Signer } from "ethers";
 import { keccak256, toBytes, type Address, type Hex } from "viem";
 import { canonicalJson, canonicalJsonHash } from "../core/formats/canonicalJson.js";
 import { batchHeaderTypedData, cacDigest, cacTypedData, type BatchHeader, type Cac } from "../core/formats/eip712.js";
-import { runtimeHashOf } from "../core/formats/ids.js";
 import { cacSetHash, leafValues, referenceTree, type ExecutionLeaf } from "../core/formats/leaf.js";
 import { encodeClauseOutput, outputHashOf, type ClauseOutput } from "../core/formats/output.js";
 import { assembleQuorumProof, type QuorumProof } from "../core/quorum/quorumProof.js";
 import { splitSignature } from "../core/quorum/signature.js";
 import type { NetworkRoles } from "./bootstrapNetwork.js";
 import type { DeployedNetwork } from "./deployNetwork.js";
-import type { DevNode } from "./nodes.js";
+import { devNodeRuntimeHash, type DevNode } from "./nodes.js";
 
 // Test and benchmark helper: signs CACs with dev enclave keys and anchors batches directly, bypassing the relayer,
 // so contract tests and gas benchmarks control every byte. Every signature and hash here is the real format.
@@ -51,7 +50,7 @@ export async function signCacs(
       attempt: 1,
       inputHash,
       outputHash,
-      runtimeHash: runtimeHashOf(node.teeType, node.measurement, node.enclave.address, node.attestationId),
+      runtimeHash: devNodeRuntimeHash(node),
       configDigest: clause.configDigest,
       timestamp: chainTime,
     };

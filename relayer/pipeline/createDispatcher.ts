@@ -13,7 +13,7 @@ import type { JobToken } from "../core/formats/eip712.js";
 import { ExecutionModel, PolicyFlag } from "../core/formats/enums.js";
 import { ZkError } from "../core/zk/ZkError.js";
 import { createZkCacVerifier, type ZkCacVerifier } from "../zk/verifyZkCac.js";
-import { bytes3ToJurisdiction, runtimeHashOf } from "../core/formats/ids.js";
+import { bytes3ToJurisdiction, runtimeHashOf, verdictIdOf } from "../core/formats/ids.js";
 import { isTerminal, JobState } from "../core/jobs/jobStateMachine.js";
 import type { AgreedCac, AgreedResult, ResultSink } from "../core/results/AgreedResult.js";
 import { backoffDelayMs, type BackoffPolicy } from "../core/retry/backoff.js";
@@ -293,17 +293,17 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
     return cached;
   }
 
-  const runtimeHashes = new Map<string, Hex>();
-  /** A node's registered runtime hash (what its CACs must name), computed once per registration facts. */
-  function runtimeHashFor(facts: NodeFacts, node: Address): Hex {
-    const key = `${facts.teeType}:${facts.measurement}:${node}:${facts.attestationId}`;
-    let hash = runtimeHashes.get(key);
-    if (!hash) {
-      hash = runtimeHashOf(facts.teeType, facts.measurement, node, facts.attestationId);
-      if (runtimeHashes.size >= 4096) runtimeHashes.clear();
-      runtimeHashes.set(key, hash);
+  const verdictIds = new Map<string, Hex>();
+  /** A node's registration as its CACs must name it (docs/FORMATS.md §11), the verdict id computed once per registration. */
+  function runtimeFor(facts: NodeFacts, node: Address): { teeType: number; measurement: Hex; attestationId: Hex; verdictId: Hex } {
+    const key = `${node}:${facts.attestationId}:${facts.attestedAt}:${facts.attestedUntil}`;
+    let verdictId = verdictIds.get(key);
+    if (!verdictId) {
+      verdictId = verdictIdOf({ chainId: deployments.chainId, nodeRegistry: deployments.nodeRegistry, enclaveKey: node, attestationId: facts.attestationId, attestedAt: facts.attestedAt, validUntil: facts.attestedUntil });
+      if (verdictIds.size >= 4096) verdictIds.clear();
+      verdictIds.set(key, verdictId);
     }
-    return hash;
+    return { teeType: facts.teeType, measurement: facts.measurement, attestationId: facts.attestationId, verdictId };
   }
 
   function typed(error: unknown): NsfError {
@@ -390,7 +390,7 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
               attempt: token.attempt,
               node: {
                 enclaveKey: node,
-                runtimeHash: runtimeHashFor(facts, node),
+                runtime: runtimeFor(facts, node),
                 status: facts.status,
                 activeSince: facts.activeSince,
                 attestedUntil: facts.attestedUntil,
@@ -666,6 +666,7 @@ export function createDispatcher(parameters: DispatcherParameters): Dispatcher {
         maxOpenPerNode: qos.maxOpenPerNode,
         candidates: [...facts].map(([enclaveKey, f]) => ({ enclaveKey, facts: f, tier: endpoints.get(enclaveKey)?.tier ?? "primary" })),
         clause,
+        clauseMeasurements: attributes.measurements,
         jurisdiction: job.jurisdiction,
         chainTime: now,
         ...lists,

@@ -147,7 +147,7 @@ export async function createSimulatedExecutorNetwork(parameters: {
       enclave,
       clauses,
       sandbox,
-      deployments: { chainId, jobRouter: deployments.jobRouter, rollupAnchor: deployments.rollupAnchor },
+      deployments: { chainId, jobRouter: deployments.jobRouter, rollupAnchor: deployments.rollupAnchor, nodeRegistry: deployments.nodeRegistry },
       attestationId,
       keccak,
     });
@@ -165,6 +165,7 @@ export async function createSimulatedExecutorNetwork(parameters: {
       attestationId,
     };
     reader.setNode(facts);
+    chainView.setRegistration(enclave.address, facts);
     executors.push({ enclave, executor, attestationId, facts, endpoint: { enclaveKey: enclave.address, url: `inprocess://node-${i}` } });
   }
   return {

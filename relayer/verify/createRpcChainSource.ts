@@ -62,6 +62,7 @@ export function createRpcChainSource(parameters: RpcChainSourceParameters): Chai
   const batchAnchoredEvent = rollupAnchorAbi.find((i) => i.type === "event" && i.name === "BatchAnchored")!;
   const configSetEvent = rollupAnchorAbi.find((i) => i.type === "event" && i.name === "ConfigSet")!;
   const jobRequestedEvent = jobRouterAbi.find((i) => i.type === "event" && i.name === "JobRequested")!;
+  const nodeAttestedEvent = nodeRegistryAbi.find((i) => i.type === "event" && i.name === "NodeAttested")!;
 
   async function commitment(rollupAnchor: Address, batchSeq: bigint, blockNumber: bigint): Promise<Hex> {
     return client.readContract({ address: rollupAnchor, abi: rollupAnchorAbi, functionName: "batchCommitment", args: [batchSeq], blockNumber });
@@ -172,11 +173,17 @@ export function createRpcChainSource(parameters: RpcChainSourceParameters): Chai
 
     executorAt: (nodeRegistry, enclaveKey, cacTimestamp, blockNumber) =>
       guard(`NodeRegistry ${enclaveKey} at block ${blockNumber}`, async () => {
-        const [active, node] = await Promise.all([
+        const [active, node, attested] = await Promise.all([
           client.readContract({ address: nodeRegistry, abi: nodeRegistryAbi, functionName: "isActiveAt", args: [enclaveKey, cacTimestamp], blockNumber }),
           client.readContract({ address: nodeRegistry, abi: nodeRegistryAbi, functionName: "getNode", args: [enclaveKey], blockNumber }),
+          client.getLogs({ address: nodeRegistry, event: nodeAttestedEvent, args: { enclaveKey }, fromBlock: origin, toBlock: blockNumber }),
         ]);
-        return found({ activeAtCacTime: active, status: node.status, activeSince: node.activeSince, attestedUntil: node.attestedUntil, jurisdiction: node.jurisdiction });
+        // The verdict in force at the CAC's time: the latest whose attestedAt is not after it (attestedAt increases per key).
+        const inForce = attested.map((l) => l.args as { measurement: Hex; attestationId: Hex; attestedAt: bigint; validUntil: bigint }).filter((a) => a.attestedAt <= cacTimestamp).at(-1);
+        const registration = inForce
+          ? { nodeRegistry, teeType: node.teeType, measurement: inForce.measurement, attestationId: inForce.attestationId, attestedAt: inForce.attestedAt, validUntil: inForce.validUntil }
+          : undefined;
+        return found({ activeAtCacTime: active, status: node.status, activeSince: node.activeSince, attestedUntil: node.attestedUntil, jurisdiction: node.jurisdiction, ...(registration ? { registration } : {}) });
       }),
   };
 }

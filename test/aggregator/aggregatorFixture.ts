@@ -97,7 +97,7 @@ export async function agreedResult(f: ClauseFixture, label: string, options: Res
         triggerCommitment: commitment,
         inputBundle,
         encodedOutput,
-        runtime: { teeType: node.teeType, vendor: "NSF simulated enclave (UNSAFE FOR PRODUCTION)", simulated: true, measurement: node.measurement, enclaveKey: node.enclave.address, attestationId: node.attestationId },
+        runtime: { teeType: node.teeType, simulated: true, measurement: node.measurement, enclaveKey: node.enclave.address, attestationId: node.attestationId, verdictId: node.verdictId, tcbStatus: node.tcbStatus },
         sandbox: { abi: "nsf-clause/1", stepLimit: 100_000n, stepsUsed: 321n, memoryPages: 1 },
       });
       return { signer: c.signer, cac: c.cac, digest: c.digest, signature: c.signature, json: json as unknown as Record<string, unknown> };

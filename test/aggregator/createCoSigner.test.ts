@@ -97,6 +97,13 @@ describe("createCoSigner", () => {
     await expectRefusal(proposal, "SIGNER_INACTIVE");
   });
 
+  it("refuses a CAC whose runtime_info names another verdict or measurement than NodeRegistry holds for its signer", async () => {
+    const forgedVerdict = { ...f.nodes[2]!, verdictId: `0x${"5e".repeat(32)}` as const };
+    await expectRefusal(await proposeBatch(f, [await agreedResult(f, "forged-verdict", { nodes: [f.nodes[0]!, f.nodes[1]!, forgedVerdict] })]), "SIGNER_RUNTIME");
+    const otherBuild = { ...f.nodes[1]!, measurement: `0x${"5f".repeat(32)}` as const };
+    await expectRefusal(await proposeBatch(f, [await agreedResult(f, "other-build", { nodes: [f.nodes[0]!, otherBuild, f.nodes[2]!] })]), "SIGNER_RUNTIME");
+  });
+
   it("refuses a wrong code hash", async () => {
     const proposal = await proposeBatch(f, [await agreedResult(f, "code", { clause: { codeHash: keccak256(toBytes("other wasm")) } })]);
     await expectRefusal(proposal, "CODE_HASH");

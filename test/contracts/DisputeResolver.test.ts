@@ -6,11 +6,11 @@ import type { PrivateKeyAccount } from "viem/accounts";
 import { clauseIdOf, packClauseVersion, parseClauseId } from "../../relayer/core/formats/clauseRef.js";
 import { cacTypedData, type Cac } from "../../relayer/core/formats/eip712.js";
 import { ClauseStatus, ExecutionModel } from "../../relayer/core/formats/enums.js";
-import { runtimeHashOf, tenantIdOf } from "../../relayer/core/formats/ids.js";
+import { tenantIdOf } from "../../relayer/core/formats/ids.js";
 import { splitSignature } from "../../relayer/core/quorum/signature.js";
 import type { DevConnection } from "../../relayer/devnet/connection.js";
 import { devAccount } from "../../relayer/devnet/devKeys.js";
-import type { DevNode } from "../../relayer/devnet/nodes.js";
+import { devNodeRuntimeHash, type DevNode } from "../../relayer/devnet/nodes.js";
 import { chainTime, clauseFixture, clauseSpec, FLOOD_CODE_HASH, KEN, UGA, ZERO32, type ClauseFixture } from "../helpers/fixtures.js";
 
 const ResolutionKind = { Unfreeze: 0, Override: 1 } as const;
@@ -56,7 +56,7 @@ async function disputeFixture(connection: DevConnection): Promise<DisputeFixture
 type Signing = { enclave: PrivateKeyAccount; runtimeHash: Hex };
 const signingOf = (node: DevNode): Signing => ({
   enclave: node.enclave,
-  runtimeHash: runtimeHashOf(node.teeType, node.measurement, node.enclave.address, node.attestationId),
+  runtimeHash: devNodeRuntimeHash(node),
 });
 
 describe("DisputeResolver", () => {

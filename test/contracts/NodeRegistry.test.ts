@@ -1,7 +1,8 @@
 import { expect } from "chai";
-import { encodeBytes32String, type Signer } from "ethers";
+import { encodeBytes32String, ZeroHash, type Signer } from "ethers";
 import { network } from "hardhat";
-import type { Address, Hex } from "viem";
+import type { Address, Hex, PublicClient } from "viem";
+import { createGovernedTeePolicyReader } from "../../relayer/executor/chain/governedTeePolicy.js";
 import { ATTESTATION_VALIDATOR_ROLE, quorumConfigDigest } from "../../relayer/core/formats/configDigest.js";
 import { verdictDigest, verdictTypedData, type AttestationVerdict } from "../../relayer/core/formats/eip712.js";
 import { TeeType } from "../../relayer/core/formats/enums.js";
@@ -669,12 +670,27 @@ describe("NodeRegistry", () => {
         registry.setValidatorConfig([who], 1),
         registry.setScheduler(who, true),
         registry.setMaxAttestationValidity(3600n),
+        registry.setTeePolicy(OTHER_MEASUREMENT),
       ];
       for (const call of calls) {
         await expect(call).to.be.revertedWithCustomError(registryOf(f), "AccessManagedUnauthorized").withArgs(who);
       }
       expect(await registryOf(f).isScheduler(who)).to.equal(false);
       expect(await registryOf(f).isActiveAt(f.nodes[0]!.enclave.address, await chainTime(f.connection))).to.equal(true);
+    });
+  });
+
+  describe("setTeePolicy", () => {
+    it("records the adopted nsf.tee-policy/1 id (TeePolicySet), zero until governance adopts one", async () => {
+      const f = await load();
+      const registry = registryOf(f);
+      expect(await registry.teePolicy()).to.equal(ZeroHash);
+      await expect(registry.setTeePolicy(OTHER_MEASUREMENT)).to.emit(registry, "TeePolicySet").withArgs(OTHER_MEASUREMENT);
+      expect(await registry.teePolicy()).to.equal(OTHER_MEASUREMENT);
+      // What attestation validators read (their hand-written ABI against the deployed contract).
+      const client = await (f.connection as unknown as { viem: { getPublicClient(): Promise<PublicClient> } }).viem.getPublicClient();
+      const read = createGovernedTeePolicyReader({ client, nodeRegistry: f.network.addresses.nodeRegistry });
+      expect(await read()).to.equal(OTHER_MEASUREMENT.toLowerCase());
     });
   });
 

@@ -294,15 +294,15 @@ describe("differential: TypeScript formats core vs the contracts (fast-check, fi
         fc.record({ root: bytes32, lastSeq: uint(64) }),
         fc.record({ dao: address, jurisdiction: fc.constantFrom("KEN", "UGA", "USA") }),
         fc.record({ router: address, clauseId: bytes32, nonce: bytes32 }),
-        fc.record({ teeType: uintN(8), measurement: bytes32, enclaveKey: address, attestationId: bytes32 }),
+        fc.record({ teeType: uintN(8), measurement: bytes32, enclaveKey: address, attestationId: bytes32, verdictId: bytes32, tcbStatus: fc.string({ maxLength: 40 }) }),
         jobToken,
         async (l, c, t, j, r, token) => {
           expect(await harness.getFunction("leafHash")(l)).to.equal(leafHash(l));
           expect(await harness.getFunction("batchCommitment")(c.root, c.lastSeq)).to.equal(batchCommitmentOf(c.root, c.lastSeq));
           expect(await harness.getFunction("tenantId")(t.dao, jurisdictionToBytes3(t.jurisdiction))).to.equal(tenantIdOf(t.dao, t.jurisdiction));
           expect(await harness.getFunction("jobId")(j.router, j.clauseId, j.nonce)).to.equal(jobIdOf(chainId, j.router, j.clauseId, j.nonce));
-          expect(await harness.getFunction("runtimeHash")(r.teeType, r.measurement, r.enclaveKey, r.attestationId)).to.equal(
-            runtimeHashOf(r.teeType, r.measurement, r.enclaveKey, r.attestationId),
+          expect(await harness.getFunction("runtimeHash")(r.teeType, r.measurement, r.enclaveKey, r.attestationId, r.verdictId, r.tcbStatus)).to.equal(
+            runtimeHashOf(r),
           );
           expect(await harness.getFunction("jobTokenDigest")(chainId, j.router, token)).to.equal(
             jobTokenDigest({ chainId, address: j.router }, token),

@@ -37,6 +37,7 @@ import {
   quorumConfigDigest,
   referenceTree,
   runtimeHashOf,
+  verdictIdOf,
   sensorInputCommitment,
   sensorTriggerNonce,
   simulationTriggerNonce,
@@ -116,7 +117,9 @@ describe("formats golden vectors (test/vectors/formats.json)", () => {
 
   it("runtime hashes (§1)", () => {
     for (const r of v.runtimeHashes) {
-      expect(runtimeHashOf(r.teeType, r.measurement, r.enclaveKey, r.attestationId)).to.equal(r.runtimeHash);
+      const verdictId = verdictIdOf({ chainId: big(v.chainId), nodeRegistry: v.contracts.nodeRegistry, enclaveKey: r.enclaveKey, attestationId: r.attestationId, attestedAt: big(r.attestedAt), validUntil: big(r.validUntil) });
+      expect(verdictId).to.equal(r.verdictId);
+      expect(runtimeHashOf({ ...r, verdictId })).to.equal(r.runtimeHash);
     }
   });
 

@@ -135,8 +135,9 @@ contract ExecutionHashingTest is AnchorFixture {
             "jobId"
         );
         vm.assertEq(
-            formats.runtimeHash(teeType, measurement, enclaveKey, attestationId),
-            keccak256(abi.encode(teeType, measurement, enclaveKey, attestationId)),
+            // verdictId derived from a fuzzed word (more parameters would exceed the stack); the status is a fixed string.
+            formats.runtimeHash(teeType, measurement, enclaveKey, attestationId, ~attestationId, "NotApplicable"),
+            keccak256(abi.encode(teeType, measurement, enclaveKey, attestationId, ~attestationId, "NotApplicable")),
             "runtimeHash"
         );
     }

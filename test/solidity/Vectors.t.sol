@@ -99,7 +99,9 @@ contract VectorsTest is TestBase {
         for (uint256 i; i < v.length; ++i) {
             vm.assertTrue(v[i].teeType <= uint8(type(TeeType).max) && v[i].teeType != 0, "a valid TEE type");
             vm.assertEq(
-                formats.runtimeHash(v[i].teeType, v[i].measurement, v[i].enclaveKey, v[i].attestationId),
+                formats.runtimeHash(
+                    v[i].teeType, v[i].measurement, v[i].enclaveKey, v[i].attestationId, v[i].verdictId, v[i].tcbStatus
+                ),
                 v[i].runtimeHash,
                 "runtimeHash"
             );

@@ -119,7 +119,7 @@ export async function agreedResultOf(f: VerifyFixture, index: number, options: R
         triggerCommitment: job.commitment,
         inputBundle: job.inputBundle,
         encodedOutput,
-        runtime: { teeType: node.teeType, vendor: "simulated (UNSAFE FOR PRODUCTION, development only)", simulated: true, measurement: node.measurement, enclaveKey: node.enclave.address, attestationId: node.attestationId },
+        runtime: { teeType: node.teeType, simulated: true, measurement: node.measurement, enclaveKey: node.enclave.address, attestationId: node.attestationId, verdictId: node.verdictId, tcbStatus: node.tcbStatus },
         sandbox: { abi: "nsf-clause/1", stepLimit: 100_000n, stepsUsed: 0n, memoryPages: 1 },
       });
       return { signer: c.signer, cac: c.cac, digest: c.digest, signature: c.signature, json: json as unknown as Record<string, unknown> };

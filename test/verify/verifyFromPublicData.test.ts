@@ -156,6 +156,35 @@ describe("nsf verify core: verifyFromPublicData (real chain, in-memory archive, 
       expect(anchored.batchSeq).to.equal(1n);
     });
 
+    it("a CAC whose runtime_info names a verdict the registry never held: executors.runtime", async () => {
+      // The node itself signed these CACs (valid signatures), so only the comparison with NodeRegistry catches them.
+      const forgedVerdict = { ...f.nodes[2]!, verdictId: keccak256(toBytes("a verdict nobody co-signed")) };
+      const anchored = await anchorProposal(f, await proposalOf(f, [await agreedResultOf(f, 0, { nodes: [f.nodes[0]!, f.nodes[1]!, forgedVerdict] })]), arweave);
+      const report = await verify({ kind: "anchor-tx", txHash: anchored.txHash });
+      expectFirstFailure(report, "executors.runtime");
+      expect(report.failed?.reason).to.include("runtime_info.verdict_id");
+      expect(report.failed?.reason).to.include(forgedVerdict.enclave.address);
+    });
+
+    it("a CAC whose runtime_info names another measurement than the registered one: executors.runtime", async () => {
+      const otherMeasurement = { ...f.nodes[1]!, measurement: keccak256(toBytes("another build")) };
+      const second = await anchorProposal(f, await proposalOf(f, [await agreedResultOf(f, 1, { nodes: [f.nodes[0]!, otherMeasurement, f.nodes[2]!] })]), arweave);
+      const measured = await verify({ kind: "anchor-tx", txHash: second.txHash });
+      expectFirstFailure(measured, "executors.runtime");
+      expect(measured.failed?.reason).to.include("runtime_info.measurement");
+    });
+
+    it("a node that re-attested after signing: executors.runtime checks the verdict in force at the CAC's time, not the newest", async () => {
+      const result = await agreedResultOf(f, 0);
+      await f.connection.networkHelpers.time.increase(10);
+      const renewed = await registerDevNode(f.network, f.roles, { enclave: f.nodes[0]!.enclave, operator: f.actors.operators[0]!, jurisdiction: "KEN", sovereign: f.nodes[0]!.sovereign }, await chainTime(f.connection));
+      expect(renewed.verdictId).to.not.equal(f.nodes[0]!.verdictId);
+      const anchored = await anchorProposal(f, await proposalOf(f, [result]), arweave);
+      const report = await verify({ kind: "anchor-tx", txHash: anchored.txHash });
+      const runtime = report.checks.find((c) => c.name === "executors.runtime");
+      expect(runtime?.status, runtime?.reason).to.equal("pass");
+    });
+
     it("a root from another chain or contract: the bundle and CACs name another RollupAnchor (bundle.deployment, cac.domain)", async () => {
       const elsewhere = { chainId: 8453n, address: "0x00000000000000000000000000000000000a0c4e" as Hex };
       const results = [await agreedResultOf(f, 0, { anchor: elsewhere }), await agreedResultOf(f, 1, { anchor: elsewhere })];

@@ -50,7 +50,7 @@ describe("zk: the relayer verifies a zk CAC's proof instead of replaying it", fu
           inputBundle: {},
           zk: change.zk ?? json.zk!,
           encodedOutput,
-          runtime: { teeType: rt.tee_type, vendor: rt.vendor, simulated: rt.simulated, measurement: rt.measurement as Hex, enclaveKey: rt.enclave_key as Address, attestationId: rt.attestation_id as Hex },
+          runtime: { teeType: rt.tee_type, simulated: rt.simulated, measurement: rt.measurement as Hex, enclaveKey: rt.enclave_key as Address, attestationId: rt.attestation_id as Hex, verdictId: rt.verdict_id as Hex, tcbStatus: rt.tcb_status },
           sandbox: { abi: rt.sandbox.abi, stepLimit: BigInt(rt.sandbox.step_limit), stepsUsed: BigInt(rt.sandbox.steps_used), memoryPages: rt.sandbox.memory_pages },
         }),
       ),

@@ -144,6 +144,7 @@ export const nodeRegistryAbi = [
   { type: "function", name: "isMeasurementAllowed", stateMutability: "view", inputs: [{ name: "measurement", type: "bytes32" }], outputs: [{ name: "", type: "bool" }] },
   { type: "function", name: "isTeeTypeAllowed", stateMutability: "view", inputs: [{ name: "teeType", type: "uint8" }], outputs: [{ name: "", type: "bool" }] },
   { type: "function", name: "isScheduler", stateMutability: "view", inputs: [{ name: "scheduler", type: "address" }], outputs: [{ name: "", type: "bool" }] },
+  { type: "function", name: "teePolicy", stateMutability: "view", inputs: [], outputs: [{ name: "", type: "bytes32" }] },
   {
     type: "event",
     name: "NodeRegistered",

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { getAddress, recoverAddress, type Address, type Hex } from "viem";
 import { cacFromJson, type CacJson, type CacJsonParser } from "../cac/cacJson.js";
+import { runtimeMismatch } from "../cac/runtimeMismatch.js";
 import { NsfError } from "../errors/NsfError.js";
 import type { ParsedZkProof } from "../zk/zkProofEnvelope.js";
 import { RelayerError } from "../errors/RelayerError.js";
@@ -20,8 +21,18 @@ export type ExpectedCac = {
   /** The clause config digest (docs/FORMATS.md §2) registered for the version. */
   configDigest: Hex;
   attempt: number;
-  /** The node the token was addressed to, with its NodeRegistry facts. */
-  node: { enclaveKey: Address; runtimeHash: Hex; status: number; activeSince: bigint; attestedUntil: bigint; jurisdiction: Hex };
+  /**
+   * The node the token was addressed to, with its NodeRegistry facts. `runtime` is its registration: the CAC's
+   * runtime_info must name exactly this TEE type, measurement, attestation id and verdict id (docs/FORMATS.md §11).
+   */
+  node: {
+    enclaveKey: Address;
+    runtime: { teeType: number; measurement: Hex; attestationId: Hex; verdictId: Hex };
+    status: number;
+    activeSince: bigint;
+    attestedUntil: bigint;
+    jurisdiction: Hex;
+  };
   /** Set for in-country clauses (PolicyFlag.InCountry): the job's jurisdiction, where the signer must be located. */
   requiredJurisdiction?: Hex;
   /** Chain time when the attempt was dispatched, and now. */
@@ -98,9 +109,9 @@ export async function verifyCacReply(reply: unknown, expected: ExpectedCac, reco
   if (getAddress(json.runtime_info.enclave_key) !== node) throw new RelayerError("CAC_WRONG_SIGNER", `runtime_info.enclave_key ${json.runtime_info.enclave_key}, dispatched to ${node}`);
   if (envelope.data.signer !== undefined && getAddress(envelope.data.signer) !== node) throw new RelayerError("CAC_WRONG_SIGNER", `reply names signer ${envelope.data.signer}`);
   if (envelope.data.digest !== undefined && envelope.data.digest.toLowerCase() !== digest) throw new RelayerError("CAC_INVALID", `reply digest ${envelope.data.digest}, CAC digest ${digest}`);
-  if (cac.runtimeHash !== expected.node.runtimeHash.toLowerCase()) {
-    throw new RelayerError("CAC_RUNTIME_MISMATCH", `CAC runtime ${cac.runtimeHash}, registered ${expected.node.runtimeHash}`);
-  }
+  // The runtime hash re-hashed from runtime_info (parseCac), so field equality here is equality of what was signed.
+  const runtime = runtimeMismatch(json.runtime_info, expected.node.runtime);
+  if (runtime) throw new RelayerError("CAC_RUNTIME_MISMATCH", runtime);
 
   const skew = expected.maxClockSkewSeconds;
   if (cac.timestamp + skew < expected.dispatchedAt || cac.timestamp > expected.chainTime + skew) {

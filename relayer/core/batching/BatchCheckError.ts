@@ -15,6 +15,7 @@ export const BatchChecks = {
   SIGNATURE_INVALID: { code: "NSF_COSIGN_SIGNATURE_INVALID", retryable: false, title: "A CAC signature does not recover to its enclave key" },
   DUPLICATE_SIGNER: { code: "NSF_COSIGN_DUPLICATE_SIGNER", retryable: false, title: "The CAC signers are not distinct and ascending" },
   SIGNER_INACTIVE: { code: "NSF_COSIGN_SIGNER_INACTIVE", retryable: false, title: "A CAC signer was not an active, attested enclave key at the CAC timestamp" },
+  SIGNER_RUNTIME: { code: "NSF_COSIGN_SIGNER_RUNTIME", retryable: false, title: "A CAC's runtime_info does not name its signer's NodeRegistry registration (TEE type, measurement, attestation id, verdict id)" },
   SIGNER_JURISDICTION: { code: "NSF_COSIGN_SIGNER_JURISDICTION", retryable: false, title: "An in-country clause was executed by a node outside the tenant's jurisdiction" },
   CLAUSE_UNKNOWN: { code: "NSF_COSIGN_CLAUSE_UNKNOWN", retryable: false, title: "The clause is not registered" },
   CLAUSE_VERSION: { code: "NSF_COSIGN_CLAUSE_VERSION", retryable: false, title: "The CAC names another clause version than the registered one" },

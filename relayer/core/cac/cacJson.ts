@@ -6,7 +6,8 @@ import { bytesToHexFast, type Keccak } from "../batching/hashing.js";
 import { canonicalJsonHash } from "../formats/canonicalJson.js";
 import { clauseIdOf, formatClauseId, packClauseVersion, parseClauseId } from "../formats/clauseRef.js";
 import { cacDigest, cacTypedData, DOMAIN_VERSION, DomainName, type Cac, type Deployment } from "../formats/eip712.js";
-import { runtimeHashOf } from "../formats/ids.js";
+import { runtimeHashOf, type RuntimeFacts } from "../formats/ids.js";
+import { RUNTIME_TCB_STATUSES, teeVendorOf, type RuntimeTcbStatus, type RuntimeVendor } from "../formats/teeRuntime.js";
 import { decodeClauseOutput, encodeClauseOutput, outputHashOf } from "../formats/output.js";
 import { ZkError } from "../zk/ZkError.js";
 import { ZkProofEnvelopeSchema, parseZkProofEnvelope, type ParsedZkProof, type ZkProofEnvelope } from "../zk/zkProofEnvelope.js";
@@ -57,11 +58,16 @@ export const CacJsonSchema = z.strictObject({
   runtime_info: z.strictObject({
     type: z.literal("TEE"),
     tee_type: z.number().int().min(1).max(255),
+    /** The normalized vendor of `tee_type` (docs/FORMATS.md §11); not hashed, because `tee_type` is and names it. */
     vendor: z.string(),
     simulated: z.boolean(),
     measurement: hex32,
     enclave_key: address,
     attestation_id: hex32,
+    /** The NodeRegistry registration the node ran under (`verdictIdOf`, docs/FORMATS.md §1); in the runtime hash. */
+    verdict_id: hex32,
+    /** The TCB status the validators accepted (NotApplicable: simulated, Nitro); in the runtime hash. */
+    tcb_status: z.enum(RUNTIME_TCB_STATUSES),
     /** Informational, not hashed: facts about the run that every honest executor reproduces. */
     sandbox: z.strictObject({ abi: z.string(), step_limit: decimal, steps_used: decimal, memory_pages: z.number().int() }),
   }),
@@ -92,6 +98,12 @@ export type CacJson = z.infer<typeof CacJsonSchema>;
 
 export const TRIGGER_TYPE_NAMES = ["dao", "sensor", "simulation"] as const;
 
+function vendorOrThrow(teeType: number): RuntimeVendor {
+  const vendor = teeVendorOf(teeType);
+  if (!vendor) throw new InvalidFormatError("TEE type", teeType, "a known TEE type (docs/FORMATS.md §1)");
+  return vendor;
+}
+
 export type CacJsonParts = {
   clauseId: string;
   cac: Cac;
@@ -103,7 +115,7 @@ export type CacJsonParts = {
   /** For a zk clause version: the proof whose public signals bind this CAC's job, clause and output. */
   zk?: ZkProofEnvelope;
   encodedOutput: Hex;
-  runtime: { teeType: number; vendor: string; simulated: boolean; measurement: Hex; enclaveKey: Address; attestationId: Hex };
+  runtime: RuntimeFacts & { simulated: boolean; tcbStatus: RuntimeTcbStatus };
   sandbox: { abi: string; stepLimit: bigint; stepsUsed: bigint; memoryPages: number };
 };
 
@@ -130,11 +142,13 @@ export function buildCacJson(parts: CacJsonParts, options: { cacDigest?: Hex } =
     runtime_info: {
       type: "TEE",
       tee_type: parts.runtime.teeType,
-      vendor: parts.runtime.vendor,
+      vendor: vendorOrThrow(parts.runtime.teeType),
       simulated: parts.runtime.simulated,
       measurement: parts.runtime.measurement.toLowerCase(),
       enclave_key: getAddress(parts.runtime.enclaveKey),
       attestation_id: parts.runtime.attestationId.toLowerCase(),
+      verdict_id: parts.runtime.verdictId.toLowerCase(),
+      tcb_status: parts.runtime.tcbStatus,
       sandbox: {
         abi: parts.sandbox.abi,
         step_limit: parts.sandbox.stepLimit.toString(),
@@ -171,7 +185,7 @@ export type CacJsonHashing = {
   inputHash(bundle: Record<string, unknown>): Hex;
   /** `keccak256(encoded)`. */
   outputHash(encoded: Hex): Hex;
-  runtimeHash(teeType: number, measurement: Hex, enclaveKey: Address, attestationId: Hex): Hex;
+  runtimeHash(runtime: RuntimeFacts): Hex;
   cacDigest(anchor: Deployment, cac: Cac): Hex;
 };
 
@@ -225,8 +239,8 @@ export function createCacJsonParser(options: { keccak: Keccak; cacheSize?: numbe
     clause: (id) => remember(clauses, id, () => ({ clauseId: bytesToHexFast(keccak(encoder.encode(formatClauseId(parseClauseId(id))))), version: packClauseVersion(parseClauseId(id)) })),
     inputHash: (bundle) => canonicalJsonHash(bundle, keccak),
     outputHash: (encoded) => outputHashOf(encoded, keccak),
-    runtimeHash: (teeType, measurement, enclaveKey, attestationId) =>
-      remember(runtimes, `${teeType}:${measurement}:${enclaveKey}:${attestationId}`, () => runtimeHashOf(teeType, measurement, enclaveKey, attestationId)),
+    runtimeHash: (r) =>
+      remember(runtimes, `${r.teeType}:${r.measurement}:${r.enclaveKey}:${r.attestationId}:${r.verdictId}:${r.tcbStatus}`, () => runtimeHashOf(r)),
     cacDigest: (anchor, cac) => bytesToHexFast(remember(digesters, `${anchor.chainId}:${anchor.address.toLowerCase()}`, () => createCacDigester(anchor, keccak))(cac)),
   };
   return (input) => parseCacJson(input, hashing);
@@ -260,7 +274,10 @@ function parseCacJson(input: unknown, hashing: CacJsonHashing): ParsedCacJson {
   if (readable !== encoded) throw mismatch("outputs (status, action, amounts)", "the decoded outputs.encoded", "different values");
 
   const rt = json.runtime_info;
-  const runtimeHash = hashing.runtimeHash(rt.tee_type, rt.measurement as Hex, rt.enclave_key as Address, rt.attestation_id as Hex);
+  const vendor = teeVendorOf(rt.tee_type);
+  if (vendor !== rt.vendor) throw mismatch("runtime_info.vendor", vendor ?? `a known vendor (TEE type ${rt.tee_type} is unknown)`, rt.vendor);
+  if (rt.simulated !== (vendor === "simulated")) throw mismatch("runtime_info.simulated", vendor === "simulated", rt.simulated);
+  const runtimeHash = hashing.runtimeHash({ teeType: rt.tee_type, measurement: rt.measurement as Hex, enclaveKey: rt.enclave_key as Address, attestationId: rt.attestation_id as Hex, verdictId: rt.verdict_id as Hex, tcbStatus: rt.tcb_status });
   if (runtimeHash !== json.hash_graph.runtime_hash) throw mismatch("hash_graph.runtime_hash", runtimeHash, json.hash_graph.runtime_hash);
 
   const cac: Cac = {

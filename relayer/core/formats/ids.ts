@@ -47,11 +47,35 @@ export function sensorInputCommitment(feed: Address, roundId: bigint, answer: bi
   );
 }
 
-export function runtimeHashOf(teeType: number, measurement: Hex, enclaveKey: Address, attestationId: Hex): Hex {
+/**
+ * What every CAC's `runtimeHash` commits to (docs/FORMATS.md §1, §11): the registered runtime (TEE type,
+ * measurement, enclave key, attestation id), the verdict id of the registration the node ran under and the TCB
+ * status the validators accepted. Signed by the enclave inside the CAC, so a monitor can hold a node to all six.
+ */
+export type RuntimeFacts = { teeType: number; measurement: Hex; enclaveKey: Address; attestationId: Hex; verdictId: Hex; tcbStatus: string };
+
+export function runtimeHashOf(r: RuntimeFacts): Hex {
   return keccak256(
     encodeAbiParameters(
-      [{ type: "uint8" }, { type: "bytes32" }, { type: "address" }, { type: "bytes32" }],
-      [teeType, measurement, enclaveKey, attestationId],
+      [{ type: "uint8" }, { type: "bytes32" }, { type: "address" }, { type: "bytes32" }, { type: "bytes32" }, { type: "string" }],
+      [r.teeType, r.measurement, r.enclaveKey, r.attestationId, r.verdictId, r.tcbStatus],
+    ),
+  );
+}
+
+/**
+ * The id of one NodeRegistry registration (an `AttestationVerdict` the validator quorum co-signed and the registry
+ * accepted): `H(enc(uint256 chainId, address nodeRegistry, address enclaveKey, bytes32 attestationId,
+ * uint64 attestedAt, uint64 validUntil))`. Every input was co-signed by the quorum and is held by
+ * `NodeRegistry.getNode` (and the `NodeAttested` event), so anyone recomputes it from the chain alone; `attestedAt`
+ * strictly increases per key, so each registration has its own id. (The EIP-712 digest is not used: it also covers
+ * the validator config digest, which the registry keeps only in the event.)
+ */
+export function verdictIdOf(v: { chainId: bigint; nodeRegistry: Address; enclaveKey: Address; attestationId: Hex; attestedAt: bigint; validUntil: bigint }): Hex {
+  return keccak256(
+    encodeAbiParameters(
+      [{ type: "uint256" }, { type: "address" }, { type: "address" }, { type: "bytes32" }, { type: "uint64" }, { type: "uint64" }],
+      [v.chainId, v.nodeRegistry, v.enclaveKey, v.attestationId, v.attestedAt, v.validUntil],
     ),
   );
 }

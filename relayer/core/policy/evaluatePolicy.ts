@@ -80,7 +80,7 @@ export function clauseAttributesOf(policy: ResolvedPolicy, clauseId: Hex, priori
   const configured = policy.clauses.get(clauseId.toLowerCase());
   if (configured) return configured;
   const domain: WorkloadDomain = priority === PriorityClass.Disaster ? "disaster" : priority === PriorityClass.Finance ? "finance" : priority === PriorityClass.Planning ? "planning" : "other";
-  return { clauseRef: clauseId, domain, financial: false, independentEnclaves: 0, colocateWith: [], pauseAtRisk: undefined };
+  return { clauseRef: clauseId, domain, financial: false, independentEnclaves: 0, colocateWith: [], pauseAtRisk: undefined, measurements: [] };
 }
 
 /** TEE vendor of a TEE type: SGX and TDX are one vendor (Intel), so two of them are not independent. */

@@ -41,6 +41,11 @@ export const PolicyConfigSchema = z.strictObject({
         colocateWith: z.array(z.string()).default([]),
         /** Jobs wait (stay queued) while a forecast for their jurisdiction is at or above this level. */
         pauseAtRisk: z.enum(RISK_LEVELS).optional(),
+        /**
+         * The enclave measurements (NodeRegistry bytes32, docs/FORMATS.md §1) allowed to run this clause version;
+         * empty: any measurement NodeRegistry allowlists. The clause id string names the version, so each version has its own.
+         */
+        measurements: z.array(z.string().regex(/^0x[0-9a-fA-F]{64}$/, "a 32-byte measurement").transform((m) => m.toLowerCase() as Hex)).default([]),
       }),
     )
     .default([]),
@@ -67,6 +72,8 @@ export type ClauseAttributes = Readonly<{
   independentEnclaves: number;
   colocateWith: readonly Hex[];
   pauseAtRisk: RiskLevel | undefined;
+  /** Lowercase; empty: no per-clause rule. */
+  measurements: readonly Hex[];
 }>;
 
 export type TenantAttributes = Readonly<{
@@ -114,6 +121,7 @@ export function resolvePolicyConfig(input: unknown, path = "policy"): ResolvedPo
       independentEnclaves: a.independentEnclaves,
       colocateWith: a.colocateWith.map((ref, j) => idOf(ref, `clauses.${i}.colocateWith.${j}`)),
       pauseAtRisk: a.pauseAtRisk,
+      measurements: [...new Set(a.measurements)],
     });
   }
   const tenants = new Map<string, TenantAttributes>();

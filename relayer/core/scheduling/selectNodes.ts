@@ -16,6 +16,11 @@ export type SelectionInput = {
   /** NodeRegistry's measurement allowlist and TEE-type allowlist, as read for these candidates. */
   measurementAllowed: (measurement: Hex) => boolean;
   teeTypeAllowed: (teeType: number) => boolean;
+  /**
+   * The clause version's own measurement allowlist (governance policy file, `clauses[].measurements`): when
+   * non-empty, a node runs the clause only if its attested measurement is listed. Empty or absent: no such rule.
+   */
+  clauseMeasurements?: readonly Hex[];
   loads: ReadonlyMap<Address, NodeLoad>;
   /** Nodes that must not be picked again for this job (already answered, refused, or gave up on). */
   exclude: ReadonlySet<Address>;
@@ -63,7 +68,7 @@ export type Selection = {
 
 /**
  * DESIGN.md §3.4, pure. Eligible = registered, active, attestation unexpired at chain time (and for the token's
- * lifetime), measurement and TEE type allowed, not debug (NodeRegistry never registers debug enclaves), and —
+ * lifetime), measurement and TEE type allowed, measurement on the clause version's own allowlist when it has one, not debug (NodeRegistry never registers debug enclaves), and —
  * when the clause is in-country only (PolicyFlag.InCountry) — located in the job's jurisdiction.
  * Ranked by reliability (success ratio with add-one smoothing, in steps of 0.1 so noise does not reorder),
  * then load (open attempts, fewer first), then freshness (latest attestation first), then address.
@@ -72,6 +77,7 @@ export function selectNodes(input: SelectionInput): Selection {
   const inCountry = (input.clause.policyFlags & PolicyFlag.InCountry) !== 0;
   const minRemaining = input.minRemainingValiditySeconds ?? 0n;
   const excluded = new Set([...input.exclude].map((a) => getAddress(a)));
+  const clauseMeasurements = new Set((input.clauseMeasurements ?? []).map((m) => m.toLowerCase()));
   const assessments: NodeAssessment[] = [];
 
   for (const candidate of input.candidates) {
@@ -89,6 +95,9 @@ export function selectNodes(input: SelectionInput): Selection {
       if (f.activeSince > input.chainTime) reasons.push(`attested interval starts at ${f.activeSince}, after chain time`);
       if (!input.measurementAllowed(f.measurement)) reasons.push(`measurement ${f.measurement} not allowlisted`);
       if (!input.teeTypeAllowed(f.teeType)) reasons.push(`TEE type ${f.teeType} not allowed`);
+      if (clauseMeasurements.size > 0 && !clauseMeasurements.has(f.measurement.toLowerCase())) {
+        reasons.push(`measurement ${f.measurement} not allowed for this clause version (${clauseMeasurements.size} allowed)`);
+      }
       if (inCountry && f.jurisdiction.toLowerCase() !== input.jurisdiction.toLowerCase()) {
         reasons.push(`located in ${iso(f.jurisdiction)}, clause requires in-country (${iso(input.jurisdiction)})`);
       }

@@ -68,8 +68,15 @@ export type ClauseEvidence = {
   zkBinding?: { circuitHash: Hex; vkeyHash: Hex; verifier: Address };
 };
 
-/** What NodeRegistry said about one signer at the anchor block. */
-export type ExecutorEvidence = { activeAtCacTime: boolean; status: number; activeSince: bigint; attestedUntil: bigint; jurisdiction: Hex };
+/**
+ * The registration of one signer in force at its CAC's time: the last `NodeAttested` of that key with
+ * `attestedAt <= CAC timestamp` (up to the anchor block), and the TEE type NodeRegistry holds at the anchor block.
+ * The verification core recomputes the verdict id (docs/FORMATS.md §1) from it.
+ */
+export type RegistrationEvidence = { nodeRegistry: Address; teeType: number; measurement: Hex; attestationId: Hex; attestedAt: bigint; validUntil: bigint };
+
+/** What NodeRegistry said about one signer at the anchor block. `registration` undefined: no verdict before the CAC. */
+export type ExecutorEvidence = { activeAtCacTime: boolean; status: number; activeSince: bigint; attestedUntil: bigint; jurisdiction: Hex; registration?: RegistrationEvidence };
 
 /** A clause module and its manifest (opaque to the core: only the replayer reads it), from a published build. */
 export type ClauseCode = { wasm: Uint8Array; manifest: unknown; origin: string };

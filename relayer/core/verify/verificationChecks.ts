@@ -29,6 +29,7 @@ export const VerificationChecks = {
   "clause.code_hash": { scope: "execution", title: "The CAC's code hash is the registered one" },
   "executors.quorum": { scope: "execution", title: "At least k distinct executors agreed (k from the clause version's config)" },
   "executors.attestation": { scope: "execution", title: "Every signer was an active, attested enclave key at its CAC timestamp (and in-country when required)" },
+  "executors.runtime": { scope: "execution", title: "Every CAC's runtime_info names the signer's NodeRegistry registration at its CAC time: TEE type, measurement, attestation id and verdict id (§11)" },
   "execution.cac_set_hash": { scope: "execution", title: "The leaf's cacSetHash is the hash of the agreeing CAC digests (§7)" },
   "merkle.leaf": { scope: "execution", title: "The leaf hash is the double hash of its values (§7)" },
   "merkle.inclusion": { scope: "execution", title: "The leaf's proof leads to the anchored root" },

@@ -5,13 +5,14 @@ import { buildBatchTree, processProof } from "../batching/batchTree.js";
 import { createNobleRecoverSigner, recoverAddressWith, signatureShapeOk } from "../batching/recoverSigner.js";
 import { bytesToHexFast, hexToBytesFast } from "../batching/hashing.js";
 import { lastSeqOfCommitment } from "../batching/resultSequence.js";
-import { cacFromJson, type ParsedCacJson } from "../cac/cacJson.js";
+import { cacFromJson, type CacJson, type ParsedCacJson } from "../cac/cacJson.js";
+import { runtimeMismatch } from "../cac/runtimeMismatch.js";
 import type { ZkCacVerifier } from "../zk/ZkCacVerifier.js";
 import { canonicalJsonHash } from "../formats/canonicalJson.js";
 import { AGGREGATOR_ROLE, clauseConfigDigest, quorumConfigDigest } from "../formats/configDigest.js";
 import { batchHeaderDigest, type BatchHeader, type Cac } from "../formats/eip712.js";
 import { ExecutionModel } from "../formats/enums.js";
-import { jurisdictionToBytes3, sha256Of, tenantIdOf } from "../formats/ids.js";
+import { jurisdictionToBytes3, sha256Of, tenantIdOf, verdictIdOf } from "../formats/ids.js";
 import { batchCommitmentOf, cacSetHash, leafHash } from "../formats/leaf.js";
 import { executorKey, type ClauseEvidence, type AggregatorConfigEvidence, type AnchorEvidence, type ClauseCode, type ExecutionEvidence } from "./ExecutionEvidence.js";
 import { verdictOf, type CheckResult, type CheckStatus, type VerificationReport } from "./VerificationReport.js";
@@ -223,7 +224,7 @@ export async function verifyEvidence(evidence: ExecutionEvidence, options: Verif
 
   async function checkExecution(jobId: Hex): Promise<void> {
     let result: BundleResult | undefined;
-    const parsed: { cac: Cac; digest: Hex; enclaveKey: Address; chainId: bigint; verifyingContract: Address; full: ParsedCacJson }[] = [];
+    const parsed: { cac: Cac; digest: Hex; enclaveKey: Address; chainId: bigint; verifyingContract: Address; full: ParsedCacJson; runtime: CacJson["runtime_info"] }[] = [];
     const signers: Address[] = [];
     let clause: ExecutionEvidence["clauses"][string] | undefined;
     const run = (name: VerificationCheckName, needs: VerificationCheckName[], body: () => [CheckStatus, string]) => check(name, needs, body, jobId);
@@ -274,7 +275,7 @@ export async function verifyEvidence(evidence: ExecutionEvidence, options: Verif
       for (const [i, c] of result!.cacs.entries()) {
         try {
           const p = cacFromJson(c.cac);
-          parsed.push({ cac: p.cac, digest: p.digest, enclaveKey: getAddress(p.json.runtime_info.enclave_key), chainId: BigInt(p.anchor.chainId), verifyingContract: p.anchor.address, full: p });
+          parsed.push({ cac: p.cac, digest: p.digest, enclaveKey: getAddress(p.json.runtime_info.enclave_key), chainId: BigInt(p.anchor.chainId), verifyingContract: p.anchor.address, full: p, runtime: p.json.runtime_info });
         } catch (error) {
           return fail(`CAC ${i} (${c.signer}): ${error instanceof Error ? error.message : String(error)}`);
         }
@@ -353,6 +354,20 @@ export async function verifyEvidence(evidence: ExecutionEvidence, options: Verif
         if ((c.policyFlags & POLICY_IN_COUNTRY) !== 0 && !same(n.jurisdiction, place)) return fail(`${signer} is located in ${n.jurisdiction}; the in-country clause requires ${result!.tenant.jurisdiction}`);
       }
       return pass(`every signer was attested at its CAC time${(c.policyFlags & POLICY_IN_COUNTRY) !== 0 ? ` and located in ${result!.tenant.jurisdiction}` : ""}`);
+    });
+    run("executors.runtime", ["cac.signatures"], () => {
+      for (const [i, signer] of signers.entries()) {
+        const p = parsed[i]!;
+        const e = evidence.executors[executorKey(signer, p.cac.timestamp)];
+        if (!e) return ["unavailable", `${signer} was not looked up`];
+        if (e.status !== "found") return [e.status === "absent" ? "fail" : "unavailable", e.reason];
+        const r = e.value.registration;
+        if (!r) return fail(`${signer} had no NodeAttested verdict at or before its CAC time ${p.cac.timestamp}`);
+        const verdictId = verdictIdOf({ chainId: rpcChainId, nodeRegistry: r.nodeRegistry, enclaveKey: signer, attestationId: r.attestationId, attestedAt: r.attestedAt, validUntil: r.validUntil });
+        const mismatch = runtimeMismatch(p.runtime, { teeType: r.teeType, measurement: r.measurement, attestationId: r.attestationId, verdictId });
+        if (mismatch) return fail(`CAC ${i} (${signer}): ${mismatch}`);
+      }
+      return pass(`every CAC names its signer's registration in force at its CAC time`);
     });
     run("execution.cac_set_hash", ["cac.signatures"], () => {
       const hash = cacSetHash(signers.map((signer, i) => ({ signer, cacDigest: parsed[i]!.digest })));

@@ -15,6 +15,16 @@ export type RegisteredClause = {
   zkBinding?: { circuitHash: Hex; vkeyHash: Hex; verifier: Address };
 };
 
+/** This node's registration as NodeRegistry holds it (INodeRegistry.Node): what its CACs' runtime hash commits to. */
+export type NodeRegistration = {
+  status: number;
+  teeType: number;
+  measurement: Hex;
+  attestationId: Hex;
+  attestedAt: bigint;
+  attestedUntil: bigint;
+};
+
 /**
  * Everything the executor node reads from the chain, behind one narrow interface.
  * Implementations: `createViemChainView` (ClauseRegistry + NodeRegistry over RPC) and
@@ -27,4 +37,6 @@ export interface ChainView {
   isScheduler(address: Address): Promise<boolean>;
   /** The registered clause version with this on-chain id, or undefined when none is registered. */
   getClause(clauseId: Hex): Promise<RegisteredClause | undefined>;
+  /** NodeRegistry's record of an enclave key, or undefined when it was never registered. */
+  getRegistration(enclaveKey: Address): Promise<NodeRegistration | undefined>;
 }

@@ -3,7 +3,7 @@ import { clauseRegistryViewAbi, nodeRegistryAbi } from "../../core/abi/contractA
 import { ExecutionModel } from "../../core/formats/enums.js";
 import { readZkBinding } from "../../chain/readZkBinding.js";
 import { ExecutorError } from "../errors/ExecutorError.js";
-import type { ChainView, RegisteredClause } from "./ChainView.js";
+import type { ChainView, NodeRegistration, RegisteredClause } from "./ChainView.js";
 
 
 
@@ -16,7 +16,7 @@ export type ViemChainViewParameters = {
   nodeRegistry: Address;
 };
 
-/** `ChainView` over RPC: ClauseRegistry.getClause, NodeRegistry.isScheduler, latest block timestamp. */
+/** `ChainView` over RPC: ClauseRegistry.getClause, NodeRegistry.isScheduler and getNode, latest block timestamp. */
 export function createViemChainView(parameters: ViemChainViewParameters): ChainView {
   const { client, clauseRegistry, nodeRegistry } = parameters;
   return {
@@ -47,6 +47,16 @@ export function createViemChainView(parameters: ViemChainViewParameters): ChainV
         const reverted = cause instanceof BaseError ? cause.walk((e) => e instanceof ContractFunctionRevertedError) : undefined;
         if (reverted instanceof ContractFunctionRevertedError && reverted.data?.errorName === "ClauseRegistryUnknownClause") return undefined;
         throw unavailable("ClauseRegistry.getClause", cause);
+      }
+    },
+    async getRegistration(enclaveKey: Address): Promise<NodeRegistration | undefined> {
+      try {
+        const node = await client.readContract({ address: nodeRegistry, abi: nodeRegistryAbi, functionName: "getNode", args: [enclaveKey] });
+        if (node.status === 0) return undefined;
+        const { status, teeType, measurement, attestationId, attestedAt, attestedUntil } = node;
+        return { status, teeType, measurement: measurement.toLowerCase() as Hex, attestationId: attestationId.toLowerCase() as Hex, attestedAt, attestedUntil };
+      } catch (cause) {
+        throw unavailable("NodeRegistry.getNode", cause);
       }
     },
   };

@@ -6,7 +6,7 @@ import { ExecutorError } from "../errors/ExecutorError.js";
 import type { EvidenceVerifierRegistry } from "./createEvidenceVerifierRegistry.js";
 import type { VerifiedEvidence } from "./EvidenceVerifier.js";
 import { reportDataBinds, reportDataOf } from "./reportData.js";
-import { applyHardwarePolicy, type HardwareAttestationPolicy, type TcbStatus } from "./tee/hardwareAttestationPolicy.js";
+import { applyHardwarePolicy, hardwarePolicyId, type HardwareAttestationPolicy, type TcbStatus } from "./tee/hardwareAttestationPolicy.js";
 
 export type AttestationPolicy = {
   /** The chain and NodeRegistry instance the report data must bind (and the verdict's EIP-712 domain). */
@@ -69,6 +69,11 @@ export type AttestationValidatorParameters = {
   policy: AttestationPolicy;
   /** The validator quorum's current config digest (docs/FORMATS.md §3), read from NodeRegistry. */
   configDigest: () => Promise<Hex>;
+  /**
+   * The hardware TEE policy id governance recorded (`NodeRegistry.teePolicy()`, `createGovernedTeePolicyReader`).
+   * Hardware evidence is judged only when it equals the id of `policy.hardware`; absent: hardware is refused.
+   */
+  governedPolicyId?: () => Promise<Hex>;
   /** Chain time in seconds. */
   now: () => Promise<bigint>;
 };
@@ -83,6 +88,7 @@ export function createAttestationValidator(parameters: AttestationValidatorParam
   const logger = parameters.common.logger.child({ component: "attestation-validator", validator: account.address });
   const allowed = new Set(policy.allowedMeasurements.map((m) => m.toLowerCase()));
   const registry = { chainId: policy.chainId, address: policy.nodeRegistry };
+  const hardwareId = policy.hardware ? hardwarePolicyId(policy.hardware) : undefined;
 
   const refuse = (error: ExecutorError, request: AttestationRequest): never => {
     logger.info({ code: error.code, operator: request.operator, teeType: request.teeType }, "attestation refused");
@@ -105,6 +111,11 @@ export function createAttestationValidator(parameters: AttestationValidatorParam
     if (!evidence.simulated) {
       const hardware = policy.hardware;
       if (!hardware) return refuse(new ExecutorError("ATTESTATION_POLICY_MISSING", `no hardware policy (TEE type ${evidence.teeType})`), request);
+      // Fail closed: a policy governance did not adopt (edited, stale, or no chain to ask) judges nothing.
+      const governed = parameters.governedPolicyId ? (await parameters.governedPolicyId()).toLowerCase() : undefined;
+      if (governed !== hardwareId) {
+        refuse(new ExecutorError("ATTESTATION_POLICY_NOT_GOVERNED", `this validator's policy is ${hardwareId}; NodeRegistry records ${governed ?? "nothing (no reader configured)"}`), request);
+      }
       try {
         outcome = applyHardwarePolicy(evidence, hardware, now);
       } catch (error) {

@@ -55,6 +55,7 @@ export const ExecutorErrors = {
   INPUT_JOB_MISMATCH: { code: "NSF_INPUT_JOB_MISMATCH", httpStatus: 422, retryable: false, title: "The input bundle belongs to another job" },
 
   // Chain access.
+  NODE_NOT_REGISTERED: { code: "NSF_NODE_NOT_REGISTERED", httpStatus: 503, retryable: true, title: "NodeRegistry holds no active registration of this enclave with its measurement and attestation id" },
   CHAIN_UNAVAILABLE: { code: "NSF_CHAIN_UNAVAILABLE", httpStatus: 503, retryable: true, title: "The chain could not be read" },
 
   // Attestation evidence and verdicts.
@@ -75,6 +76,7 @@ export const ExecutorErrors = {
   ATTESTATION_TCB_UNSUPPORTED: { code: "NSF_ATTESTATION_TCB_UNSUPPORTED", httpStatus: 422, retryable: false, title: "No TCB level in the vendor collateral matches this platform" },
   ATTESTATION_TCB_NOT_ALLOWED: { code: "NSF_ATTESTATION_TCB_NOT_ALLOWED", httpStatus: 422, retryable: false, title: "The platform's TCB status is not accepted by the attestation policy" },
   ATTESTATION_COLLATERAL_TOO_OLD: { code: "NSF_ATTESTATION_COLLATERAL_TOO_OLD", httpStatus: 422, retryable: false, title: "The vendor collateral is older than the attestation policy allows" },
+  ATTESTATION_POLICY_NOT_GOVERNED: { code: "NSF_ATTESTATION_POLICY_NOT_GOVERNED", httpStatus: 409, retryable: false, title: "This validator's TEE policy is not the one governance recorded in NodeRegistry" },
   ATTESTATION_POLICY_MISSING: { code: "NSF_ATTESTATION_POLICY_MISSING", httpStatus: 422, retryable: false, title: "This validator has no policy for hardware evidence of this type" },
 
   // Node plumbing.

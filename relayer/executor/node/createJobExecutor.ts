@@ -10,7 +10,8 @@ import type { RecoverSigner } from "../../core/batching/recoverSigner.js";
 import type { Cac, JobToken } from "../../core/formats/eip712.js";
 import { createRecoverSigner } from "../../crypto/nativeRecoverSigner.js";
 import { ClauseStatus, ExecutionModel, TeeType } from "../../core/formats/enums.js";
-import { runtimeHashOf } from "../../core/formats/ids.js";
+import { runtimeHashOf, verdictIdOf } from "../../core/formats/ids.js";
+import { SIMULATED_TCB_STATUS, type RuntimeTcbStatus } from "../../core/formats/teeRuntime.js";
 import { encodeClauseOutput, outputHashOf } from "../../core/formats/output.js";
 import { checkClauseOutput } from "../../clauses/checkClauseOutput.js";
 import { clauseInputParser } from "../../clauses/clauseInputs.js";
@@ -31,6 +32,8 @@ export type ExecutorDeployments = {
   jobRouter: Address;
   /** Verifying contract of CAC signatures. */
   rollupAnchor: Address;
+  /** Holds this node's registration; its verdict id (docs/FORMATS.md §1) names it. */
+  nodeRegistry: Address;
 };
 
 export type JobExecutorParameters = {
@@ -42,6 +45,11 @@ export type JobExecutorParameters = {
   deployments: ExecutorDeployments;
   /** The attestation id NodeRegistry holds for this enclave key; it goes into every CAC's runtimeHash. */
   attestationId: Hex;
+  /**
+   * The TCB status the attestation validators accepted for this node's evidence (their assessment), signed into
+   * every CAC's runtime hash. Default for the simulated backend: NotApplicable; hardware backends must pass it.
+   */
+  tcbStatus?: RuntimeTcbStatus;
   maxPayloadBytes?: number;
   /**
    * keccak-256 for the job token and CAC digests; default pure JS (@noble). The node's composition root passes
@@ -64,13 +72,6 @@ export type JobExecutor = {
 export const DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024;
 const SECP256K1_HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
 
-const VENDOR: Record<number, string> = {
-  [TeeType.Simulated]: "simulated (UNSAFE FOR PRODUCTION, development only)",
-  [TeeType.IntelSgx]: "Intel SGX",
-  [TeeType.IntelTdx]: "Intel TDX",
-  [TeeType.AmdSevSnp]: "AMD SEV-SNP",
-  [TeeType.AwsNitro]: "AWS Nitro Enclaves",
-};
 const TRIGGER_NAMES = ["dao", "sensor", "simulation"] as const;
 
 /**
@@ -88,7 +89,25 @@ export function createJobExecutor(parameters: JobExecutorParameters): JobExecuto
   const logger = parameters.common.logger.child({ component: "executor" });
   const router = { chainId: deployments.chainId, address: deployments.jobRouter };
   const anchor = { chainId: deployments.chainId, address: deployments.rollupAnchor };
-  const runtimeHash = runtimeHashOf(enclave.teeType, enclave.measurement, enclave.address, attestationId);
+  if (parameters.tcbStatus === undefined && !enclave.simulated) throw new ExecutorError("CONFIG_INVALID", "a hardware enclave needs the TCB status its validators accepted");
+  const tcbStatus = parameters.tcbStatus ?? SIMULATED_TCB_STATUS;
+  /** The runtime facts of the registration in force, recomputed only when NodeRegistry's record changes. */
+  let runtime: { key: string; verdictId: Hex; runtimeHash: Hex } | undefined;
+  async function currentRuntime(): Promise<{ verdictId: Hex; runtimeHash: Hex }> {
+    const r = await chain.getRegistration(enclave.address);
+    // Without its registration the node cannot name the verdict it runs under. Whether the key is active at the
+    // CAC's time stays the relayer's and the contracts' judgement (they read the same record).
+    if (!r) throw new ExecutorError("NODE_NOT_REGISTERED", `${enclave.address} is not in NodeRegistry`);
+    if (r.measurement !== enclave.measurement.toLowerCase() || r.attestationId !== attestationId.toLowerCase() || r.teeType !== enclave.teeType) {
+      throw new ExecutorError("NODE_NOT_REGISTERED", `NodeRegistry holds TEE type ${r.teeType}, measurement ${r.measurement}, attestation ${r.attestationId}`);
+    }
+    const key = `${r.attestationId}:${r.attestedAt}:${r.attestedUntil}`;
+    if (runtime?.key !== key) {
+      const verdictId = verdictIdOf({ chainId: deployments.chainId, nodeRegistry: deployments.nodeRegistry, enclaveKey: enclave.address, attestationId, attestedAt: r.attestedAt, validUntil: r.attestedUntil });
+      runtime = { key, verdictId, runtimeHash: runtimeHashOf({ teeType: enclave.teeType, measurement: enclave.measurement, enclaveKey: enclave.address, attestationId, verdictId, tcbStatus }) };
+    }
+    return runtime;
+  }
   // Fixed-layout EIP-712 digests (equal to viem's hashTypedData, tested) and native recovery: the node's hot path.
   const tokenDigest = createJobTokenDigester(router, parameters.keccak);
   const cacDigest = createCacDigester(anchor, parameters.keccak);
@@ -140,6 +159,7 @@ export function createJobExecutor(parameters: JobExecutorParameters): JobExecuto
     if (inputHash !== token.inputHash) throw new ExecutorError("INPUT_HASH_MISMATCH", `bundle hashes to ${inputHash}, token says ${token.inputHash}`);
     const inputs = inputParserOf(stored)(bundle.values);
 
+    const { verdictId, runtimeHash } = await currentRuntime();
     const stepLimit = BigInt(stored.manifest.limits.steps);
     const { output, stepsUsed } = await sandbox.run(prepared, inputs, stepLimit);
     checkClauseOutput(stored.manifest, output);
@@ -186,11 +206,12 @@ export function createJobExecutor(parameters: JobExecutorParameters): JobExecuto
         encodedOutput,
         runtime: {
           teeType: enclave.teeType,
-          vendor: VENDOR[enclave.teeType] ?? `TEE type ${enclave.teeType}`,
           simulated: enclave.simulated,
           measurement: enclave.measurement,
           enclaveKey: enclave.address,
           attestationId,
+          verdictId,
+          tcbStatus,
         },
         sandbox: { abi: CLAUSE_ABI, stepLimit, stepsUsed, memoryPages: stored.manifest.limits.memoryPages },
       },

@@ -5,7 +5,7 @@ import { packClauseVersion, parseClauseId } from "../../core/formats/clauseRef.j
 import { clauseConfigDigest } from "../../core/formats/configDigest.js";
 import { ClauseStatus, ExecutionModel } from "../../core/formats/enums.js";
 import type { ChainView } from "../chain/ChainView.js";
-import { createInMemoryChainView } from "../chain/createInMemoryChainView.js";
+import { createInMemoryChainView, type InMemoryChainView } from "../chain/createInMemoryChainView.js";
 import { createViemChainView } from "../chain/viemChainView.js";
 import { createClauseStore, type ClauseStore } from "../clauseStore/createClauseStore.js";
 import { loadBuiltClause } from "../clauseStore/loadBuiltClause.js";
@@ -39,7 +39,7 @@ export async function startNode({ config, common }: { config: NodeConfig; common
   for (const [i, z] of config.zkClauses.entries()) entries.push(zkTwinEntry(zkCircuits[i]!.spec, await loadBuiltClause(resolve(z.twin))));
   const clauses = createClauseStore(entries);
 
-  const { chain, chainId } = await connectChain(config, clauses);
+  const { chain, chainId, devChain } = await connectChain(config, clauses);
   // WASM keccak for the per-job EIP-712 digests (token recovery, CAC signing); one instance, used synchronously.
   const keccak = await loadFastKeccak();
   const enclave = createUnsafeSimulatedEnclaveRuntime({
@@ -53,6 +53,11 @@ export async function startNode({ config, common }: { config: NodeConfig; common
   });
   const evidence = await enclave.evidence(config.attestation.nonce);
   const attestationId = config.attestation.attestationId ?? evidence.attestationId;
+  if (devChain) {
+    // DEVELOPMENT: no validators and no NodeRegistry; the node registers itself for a day so its CACs name a verdict.
+    const now = await devChain.chainTime();
+    devChain.setRegistration(enclave.address, { status: 1, teeType: enclave.teeType, measurement: enclave.measurement.toLowerCase() as Hex, attestationId, attestedAt: now, attestedUntil: now + 86_400n });
+  }
 
   const sandbox = createSandbox({ runner: createWorkerRunner({ timeoutMs: config.sandbox.wallClockMs, poolSize: config.sandbox.workers }) });
   for (const stored of clauses.list()) {
@@ -69,7 +74,7 @@ export async function startNode({ config, common }: { config: NodeConfig; common
     enclave,
     clauses,
     sandbox,
-    deployments: { chainId, jobRouter: config.deployments.jobRouter, rollupAnchor: config.deployments.rollupAnchor },
+    deployments: { chainId, jobRouter: config.deployments.jobRouter, rollupAnchor: config.deployments.rollupAnchor, nodeRegistry: config.deployments.nodeRegistry },
     attestationId,
     maxPayloadBytes: config.maxPayloadBytes,
     keccak,
@@ -103,7 +108,7 @@ export async function startNode({ config, common }: { config: NodeConfig; common
   };
 }
 
-async function connectChain(config: NodeConfig, clauses: ClauseStore): Promise<{ chain: ChainView; chainId: bigint }> {
+async function connectChain(config: NodeConfig, clauses: ClauseStore): Promise<{ chain: ChainView; chainId: bigint; devChain?: InMemoryChainView }> {
   if (config.chain.mode === "rpc") {
     const client = createPublicClient({ transport: http(config.chain.rpcUrl) });
     let chainId: bigint;
@@ -135,5 +140,5 @@ async function connectChain(config: NodeConfig, clauses: ClauseStore): Promise<{
       status: ClauseStatus.Active,
     });
   }
-  return { chain, chainId };
+  return { chain, chainId, devChain: chain };
 }

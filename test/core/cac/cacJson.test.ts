@@ -17,7 +17,7 @@ const JOB = `0x${"11".repeat(32)}` as Hex;
 function parts(): CacJsonParts {
   const bundle = { schema: "nsf.inputs/1", job_id: JOB, trigger: { type: "sensor", commitment: `0x${"22".repeat(32)}` }, values: { rainfall_72h_mm_x10: "1800" } };
   const encodedOutput = encodeClauseOutput({ status: 1, action: "Payout:FloodRelief", amounts: [60_000_000_000n] });
-  const runtime = { teeType: 1, vendor: "simulated", simulated: true, measurement: sha256Of(toBytes("m")), enclaveKey: enclave.address, attestationId: sha256Of(toBytes("e")) };
+  const runtime = { teeType: 1, simulated: true, measurement: sha256Of(toBytes("m")), enclaveKey: enclave.address, attestationId: sha256Of(toBytes("e")), verdictId: sha256Of(toBytes("v")), tcbStatus: "NotApplicable" as const };
   const cac: Cac = {
     jobId: JOB,
     clauseId: clauseIdOf(CLAUSE),
@@ -27,7 +27,7 @@ function parts(): CacJsonParts {
     attempt: 2,
     inputHash: canonicalJsonHash(bundle),
     outputHash: outputHashOf(encodedOutput),
-    runtimeHash: runtimeHashOf(runtime.teeType, runtime.measurement, runtime.enclaveKey, runtime.attestationId),
+    runtimeHash: runtimeHashOf(runtime),
     configDigest: `0x${"44".repeat(32)}`,
     timestamp: 1_750_000_000n,
   };
@@ -77,6 +77,10 @@ describe("CAC JSON (docs/FORMATS.md §11)", () => {
     ["a readable amount", (j) => (j.outputs.amounts[0] = "1")],
     ["the encoded output", (j) => (j.outputs.encoded = encodeClauseOutput({ status: 0, action: "", amounts: [] }))],
     ["the measurement", (j) => (j.runtime_info.measurement = `0x${"55".repeat(32)}`)],
+    ["the verdict id", (j) => (j.runtime_info.verdict_id = `0x${"56".repeat(32)}`)],
+    ["the TCB status", (j) => (j.runtime_info.tcb_status = "UpToDate")],
+    ["the vendor (it must be the TEE type's)", (j) => (j.runtime_info.vendor = "intel-sgx")],
+    ["the simulated flag", (j) => (j.runtime_info.simulated = false)],
     ["the clause id string", (j) => (j.clause_id = "UNDRR::Disaster::FloodPayout@1.0.1")],
     ["the timestamp", (j) => (j.timestamp += 1)],
     ["the attempt", (j) => (j.trigger.attempt = 3)],

@@ -68,12 +68,15 @@ const common = createCommon({ logLevel: "silent" });
 const validatorKey = privateKeyToAccount(generatePrivateKey());
 /** The production wiring: pinned vendor roots from relayer code (not the fixtures' copies), no simulated verifier. */
 const productionVerifiers = createAttestationEvidenceVerifiers();
-function validatorAt(time: bigint, overrides: Partial<AttestationPolicy> = {}, hardware: Partial<HardwareAttestationPolicy> = {}, verifiers = productionVerifiers) {
+/** `governedPolicyId` stands for NodeRegistry.teePolicy(); by default governance adopted exactly this policy. */
+function validatorAt(time: bigint, overrides: Partial<AttestationPolicy> = {}, hardware: Partial<HardwareAttestationPolicy> = {}, verifiers = productionVerifiers, governedPolicyId?: () => Promise<Hex>) {
+  const effective = overrides.hardware === undefined && "hardware" in overrides ? undefined : { ...hardwarePolicy, ...hardware };
   return createAttestationValidator({
     common,
     account: validatorKey,
     verifiers,
-    policy: { ...basePolicy, ...overrides, hardware: overrides.hardware === undefined && "hardware" in overrides ? undefined : { ...hardwarePolicy, ...hardware } },
+    policy: { ...basePolicy, ...overrides, hardware: effective },
+    governedPolicyId: governedPolicyId ?? (async () => (effective ? hardwarePolicyId(effective) : `0x${"00".repeat(32)}`)),
     configDigest: async () => CONFIG_DIGEST,
     now: async () => time,
   });
@@ -192,6 +195,21 @@ describe("AttestationValidator with real TEE evidence (the path nsf dev and the 
       expect(signed.assessment.evidence.hardware?.vendor).to.equal("aws-nitro");
       const typed = verdictTypedData({ chainId: CHAIN_ID, address: REGISTRY }, signed.verdict);
       expect(await recoverTypedDataAddress({ ...typed, signature: signed.signature })).to.equal(validatorKey.address);
+    });
+
+    it("judges only under the policy governance recorded in NodeRegistry, and the verdict records its id", async () => {
+      const nitroPolicy = { ...hardwarePolicy, measurements: { [TeeType.AwsNitro]: [measurement] } };
+      const adopted = hardwarePolicyId(nitroPolicy);
+      const signed = await validator().validate(request(TeeType.AwsNitro, envelope()));
+      expect(signed.assessment.policyId).to.equal(adopted);
+      const under = (governed: (() => Promise<Hex>) | undefined) => validatorAt(BigInt(T / 1000) + 5n, {}, { measurements: { [TeeType.AwsNitro]: [measurement] } }, testVerifiers, governed);
+      // Governance adopted another policy (e.g. this one with a longer grace), or none yet, or the validator cannot ask.
+      await expectCode(under(async () => hardwarePolicyId({ ...nitroPolicy, maxCollateralAgeSeconds: 31n * DAY })).validate(request(TeeType.AwsNitro, envelope())), "NSF_ATTESTATION_POLICY_NOT_GOVERNED");
+      await expectCode(under(async () => `0x${"00".repeat(32)}`).assess(request(TeeType.AwsNitro, envelope())), "NSF_ATTESTATION_POLICY_NOT_GOVERNED");
+      const noReader = createAttestationValidator({ common, account: validatorKey, verifiers: testVerifiers, policy: { ...basePolicy, hardware: nitroPolicy }, configDigest: async () => CONFIG_DIGEST, now: async () => BigInt(T / 1000) + 5n });
+      await expectCode(noReader.validate(request(TeeType.AwsNitro, envelope())), "NSF_ATTESTATION_POLICY_NOT_GOVERNED");
+      // The id is case-insensitive hex: an upper-case answer from a client is the same id.
+      expect((await under(async () => adopted.toUpperCase().replace("0X", "0x") as Hex).validate(request(TeeType.AwsNitro, envelope()))).assessment.policyId).to.equal(adopted);
     });
 
     it("refuses the same evidence for another enclave key, nonce, chain or registry", async () => {

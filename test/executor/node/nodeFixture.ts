@@ -7,7 +7,8 @@ import { clauseIdOf, packClauseVersion, parseClauseId } from "../../../relayer/c
 import { clauseConfigDigest } from "../../../relayer/core/formats/configDigest.js";
 import { jobTokenTypedData, type JobToken } from "../../../relayer/core/formats/eip712.js";
 import { ClauseStatus, ExecutionModel, TriggerType } from "../../../relayer/core/formats/enums.js";
-import { jobIdOf, sensorInputCommitment, sensorTriggerNonce, sha256Of, tenantIdOf } from "../../../relayer/core/formats/ids.js";
+import { jobIdOf, sensorInputCommitment, sensorTriggerNonce, sha256Of, tenantIdOf, verdictIdOf } from "../../../relayer/core/formats/ids.js";
+import type { NodeRegistration } from "../../../relayer/executor/chain/ChainView.js";
 import type { BuiltClauseManifest } from "../../../relayer/clauses/clauseManifest.js";
 import { buildJobRequest } from "../../../relayer/executor/client/buildJobRequest.js";
 import { createInMemoryChainView, type InMemoryChainView } from "../../../relayer/executor/chain/createInMemoryChainView.js";
@@ -110,6 +111,9 @@ export type NodeFixture = {
   executor: JobExecutor;
   scheduler: LocalAccount;
   attestationId: Hex;
+  /** The registration the in-memory NodeRegistry holds for the enclave, and its verdict id (docs/FORMATS.md §1). */
+  registration: NodeRegistration;
+  verdictId: Hex;
   manifests: Map<string, BuiltClauseManifest>;
   job(options?: JobOptions): Promise<{ body: Record<string, unknown>; token: JobToken; bundle: Record<string, unknown> }>;
   /** Changes token fields of a built request and signs it again with the registered scheduler. */
@@ -137,6 +141,9 @@ export async function createNodeFixture(options: { sandbox?: Sandbox; zkCircuits
     return simulated.signCac(anchor, cac);
   };
   const { attestationId } = await simulated.evidence(`0x${"01".repeat(32)}`);
+  const registration: NodeRegistration = { status: 1, teeType: simulated.teeType, measurement: MEASUREMENT.toLowerCase() as Hex, attestationId, attestedAt: 1_749_999_900n, attestedUntil: 1_750_086_400n };
+  chain.setRegistration(simulated.address, registration);
+  const verdictId = verdictIdOf({ chainId: CHAIN_ID, nodeRegistry: DEPLOYMENTS.nodeRegistry, enclaveKey: simulated.address, attestationId, attestedAt: registration.attestedAt, validUntil: registration.attestedUntil });
 
   const entries: { manifest: BuiltClauseManifest; wasm: Uint8Array }[] = [];
   for (const name of EXAMPLES) entries.push(await loadBuiltClause(exampleDir(name)));
@@ -193,6 +200,8 @@ export async function createNodeFixture(options: { sandbox?: Sandbox; zkCircuits
     executor,
     scheduler,
     attestationId,
+    registration,
+    verdictId,
     manifests,
     async job(o = {}) {
       const clause = o.clause ?? "UNDRR::Disaster::FloodPayout@1.0.0";

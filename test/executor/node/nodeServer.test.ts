@@ -74,7 +74,8 @@ describe("nsf node: HTTP API and job execution", function () {
       expect(await recoverCacSigner(result.cac, result.signature)).to.equal(node.enclave.address);
       expect(cac).to.include({ jobId: token.jobId, tenantId: TENANT_A, attempt: 1, inputHash: token.inputHash, codeHash: token.codeHash });
       expect(json.clause_id).to.equal("UNDRR::Disaster::FloodPayout@1.0.0");
-      expect(json.runtime_info).to.include({ simulated: true, tee_type: 1, attestation_id: node.attestationId });
+      // The registration it runs under (docs/FORMATS.md §11), signed through the runtime hash.
+      expect(json.runtime_info).to.include({ simulated: true, tee_type: 1, vendor: "simulated", tcb_status: "NotApplicable", attestation_id: node.attestationId, verdict_id: node.verdictId });
       expect(decodeClauseOutput(json.outputs.encoded as Hex)).to.deep.equal({ status: 1, action: "Payout:FloodRelief", amounts: [1200n * 50_000_000n] });
       expect(json.timestamp).to.equal(Number(await node.chain.chainTime()));
     });
@@ -112,6 +113,24 @@ describe("nsf node: HTTP API and job execution", function () {
       await expectRefusal({ ...body, token }, "NSF_REQUEST_MALFORMED", 400);
       await expectRefusal({ ...body, token: undefined }, "NSF_REQUEST_MALFORMED", 400);
       await expectRefusal("{not json", "NSF_REQUEST_MALFORMED", 400);
+    });
+
+    it("a node NodeRegistry does not hold (or holds with another attestation): no verdict to name, nothing signed", async () => {
+      const { body } = await node.job();
+      const signedBefore = node.enclave.signCalls;
+      // (expectRefusal's "keeps serving" probe would need the registration back, so the reply is checked here.)
+      for (const registration of [undefined, { ...node.registration, attestationId: `0x${"77".repeat(32)}` as Hex }]) {
+        node.chain.setRegistration(node.enclave.address, registration);
+        try {
+          const reply = await client.execute(body);
+          expect(reply.status).to.equal(503);
+          expect((reply.body as ErrorBody).error.code).to.equal("NSF_NODE_NOT_REGISTERED");
+          expect(reply.body).to.not.have.property("cac");
+        } finally {
+          node.chain.setRegistration(node.enclave.address, node.registration);
+        }
+      }
+      expect(node.enclave.signCalls, "nothing signed").to.equal(signedBefore);
     });
 
     it("expired token (by chain time, not the node's clock)", async () => {

@@ -175,7 +175,7 @@ export async function createDispatchHarness(options: {
             triggerCommitment: parsed.json.trigger.commitment as Hex,
             inputBundle: (parsed.json.inputs as { bundle: Record<string, unknown> }).bundle,
             encodedOutput,
-            runtime: { teeType: executor.enclave.teeType, vendor: parsed.json.runtime_info.vendor, simulated: true, measurement: executor.enclave.measurement, enclaveKey: key, attestationId: executor.attestationId },
+            runtime: { teeType: executor.enclave.teeType, simulated: true, measurement: executor.enclave.measurement, enclaveKey: key, attestationId: executor.attestationId, verdictId: parsed.json.runtime_info.verdict_id as Hex, tcbStatus: parsed.json.runtime_info.tcb_status },
             sandbox: { abi: "nsf-clause/1", stepLimit: 1n, stepsUsed: 1n, memoryPages: 1 },
           });
           return { cac: json, signature: await executor.enclave.signCac(anchor, cac) };

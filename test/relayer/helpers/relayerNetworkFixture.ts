@@ -197,7 +197,7 @@ export async function relayerNetworkFixture(connection: DevConnection): Promise<
       signatures: new Map(signed.map((s) => [s.signer, s.signature])),
     });
     await (await network.contracts.nodeRegistry.connect(operator).submitVerdict(signed[0]!.verdict, proof)).wait();
-    const executor = createJobExecutor({ common, chain: chainView, enclave, clauses, sandbox, deployments: { chainId: network.chainId, jobRouter: network.addresses.jobRouter, rollupAnchor: network.addresses.rollupAnchor }, attestationId: evidence.attestationId });
+    const executor = createJobExecutor({ common, chain: chainView, enclave, clauses, sandbox, deployments: { chainId: network.chainId, jobRouter: network.addresses.jobRouter, rollupAnchor: network.addresses.rollupAnchor, nodeRegistry: registry }, attestationId: evidence.attestationId });
     const server = createNodeServer({ common, executor, enclave, clauses, attestationId: evidence.attestationId });
     const { url } = await server.listen(0);
     if (!misbehavior) return { enclave, attestationId: evidence.attestationId, jurisdiction, url, close: () => server.close() };

@@ -3,6 +3,7 @@ import { JobState } from "../../../relayer/core/jobs/jobStateMachine.js";
 import type { RiskForecast } from "../../../relayer/core/policy/evaluatePolicy.js";
 import { resolvePolicyConfig } from "../../../relayer/core/policy/policyConfig.js";
 import { jurisdictionToBytes3 } from "../../../relayer/core/formats/ids.js";
+import { SIMULATED_NETWORK_MEASUREMENT } from "../../../relayer/pipeline/createSimulatedExecutorNetwork.js";
 import { createDispatchHarness, TENANT } from "../helpers/dispatchHarness.js";
 
 const FLOOD = "UNDRR::Disaster::FloodPayout@1.0.0";
@@ -20,6 +21,23 @@ describe("relayer/pipeline governance policy (admission, CAC validation, queue t
     expect(reasons.filter((r) => /^policy: sovereign-for-financial: financial clause on non-sovereign node/.test(r))).to.have.length(5);
     const entry = h.store.auditLog(TENANT).find((e) => e.entry.event === "job.failed")!;
     expect(entry.entry.code).to.equal("NSF_QUORUM_IMPOSSIBLE");
+  });
+
+  it("per-clause measurement allowlist: nodes with another attested measurement are not selected (reason recorded); listing theirs runs the job", async () => {
+    const other = `0x${"77".repeat(32)}`;
+    const refused = await createDispatchHarness({ policy: resolvePolicyConfig({ schema: "nsf.policy/1", clauses: [{ clause: FLOOD, domain: "disaster", measurements: [other] }] }) });
+    const id = refused.addSensorJob(1n);
+    await refused.settle();
+    const job = refused.store.getJob(id)!;
+    expect(job.outcome!.code).to.equal("NSF_QUORUM_IMPOSSIBLE");
+    const reasons = (job.selection as { reasons: string[] }[]).flatMap((a) => a.reasons);
+    expect(reasons.filter((r) => r === `measurement ${SIMULATED_NETWORK_MEASUREMENT.toLowerCase()} not allowed for this clause version (1 allowed)`)).to.have.length(5);
+
+    const allowed = await createDispatchHarness({ policy: resolvePolicyConfig({ schema: "nsf.policy/1", clauses: [{ clause: FLOOD, domain: "disaster", measurements: [other, SIMULATED_NETWORK_MEASUREMENT] }] }) });
+    const ok = allowed.addSensorJob(1n);
+    await allowed.settle();
+    expect(allowed.store.getJob(ok)!.state).to.not.equal(JobState.Failed);
+    expect(allowed.store.getJob(ok)!.outcome?.code).to.not.equal("NSF_QUORUM_IMPOSSIBLE");
   });
 
   it("CAC validation: a CAC from a node that lost its sovereign standing after dispatch is recorded with the rule and not counted", async () => {

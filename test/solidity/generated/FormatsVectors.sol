@@ -10,7 +10,7 @@ library FormatsVectors {
     address internal constant NODE_REGISTRY = 0xe7254531a7F0f1e04C8C0Ad4A655b64d8Bfd69bA;
     address internal constant CLAUSE_REGISTRY = 0x180b0cdCad6d03C7BCc8c223Ca740D9B3013abCe;
     bytes32 internal constant GENESIS_COMMITMENT = 0x0000000000000000ad3228b676f7d3cd4284a5443f17f1962b36e491b30a40b2;
-    bytes32 internal constant MERKLE_ROOT = 0xc9e70cd16392af47658e5f38b2817144ef9d0c28cc0b8fd68a6461af1a0ac29d;
+    bytes32 internal constant MERKLE_ROOT = 0x306631634a7eec07330029b0d825f8f0804114a77e9a13727b8a0c34775c5b91;
 
     struct ClauseIdVector { string id; string namespace_; string domain; string name; uint16 major; uint16 minor; uint16 patch; string fork; bytes32 clauseId; uint48 version; bytes32 line; }
     struct TenantVector { address dao; bytes3 jurisdiction; bytes32 tenantId; }
@@ -19,7 +19,7 @@ library FormatsVectors {
     struct SimulationNonceVector { address simulator; bytes32 resultCommitment; bytes32 nonce; }
     struct JobIdVector { uint256 chainId; address jobRouter; bytes32 clauseId; bytes32 triggerNonce; bytes32 jobId; }
     struct SensorCommitmentVector { address feed; uint80 roundId; int256 answer; uint256 updatedAt; bytes32 commitment; }
-    struct RuntimeHashVector { uint8 teeType; bytes32 measurement; address enclaveKey; bytes32 attestationId; bytes32 runtimeHash; }
+    struct RuntimeHashVector { uint8 teeType; bytes32 measurement; address enclaveKey; bytes32 attestationId; bytes32 verdictId; string tcbStatus; bytes32 runtimeHash; }
     struct QuorumConfigVector { uint256 chainId; address verifyingContract; bytes32 role; uint64 configVersion; uint8 threshold; address[] signers; bytes32 digest; }
     struct ClauseConfigVector { uint256 chainId; address clauseRegistry; string clauseIdString; bytes32 clauseId; bytes32 codeHash; uint8 executionModel; uint8 quorumK; uint8 quorumN; uint32 policyFlags; bytes32 digest; }
     struct DomainVector { string name; uint256 chainId; address verifyingContract; bytes32 separator; }
@@ -89,9 +89,10 @@ library FormatsVectors {
     }
 
     function runtimeHashes() internal pure returns (RuntimeHashVector[] memory v) {
-        v = new RuntimeHashVector[](2);
-        v[0] = RuntimeHashVector({teeType: 1, measurement: 0xbb03b2dc683405ef3cbe64df79c10ab36f6bee41461c126f706f7ea4377321b3, enclaveKey: 0x065383F9BFb40bbD413BA34edaea1A61A9D1948B, attestationId: 0x1541dfe5e137f4395b7cdd1130cb9d3ff01d9dc6827a11628ce6bcf872dec016, runtimeHash: 0x3e0d74ff1fa688df742da0afe7811de218a5e403ae149687603e6014f8449299});
-        v[1] = RuntimeHashVector({teeType: 5, measurement: 0xf28faf01aa6fc8369ab6c7d01f4cb9b23cd94a9ecbbcfd281011398a128f3541, enclaveKey: 0x270D0A88395415AdEa421f872d22686F218053Ee, attestationId: 0xf501430af57212634e58599dbf487bfa5645107ddce84eda3d8d25d5f66f5409, runtimeHash: 0xa987879af36275d55d75648fdf07d0042c00d02896399d0b88072d65cd78449d});
+        v = new RuntimeHashVector[](3);
+        v[0] = RuntimeHashVector({teeType: 1, measurement: 0xbb03b2dc683405ef3cbe64df79c10ab36f6bee41461c126f706f7ea4377321b3, enclaveKey: 0x065383F9BFb40bbD413BA34edaea1A61A9D1948B, attestationId: 0x1541dfe5e137f4395b7cdd1130cb9d3ff01d9dc6827a11628ce6bcf872dec016, verdictId: 0xd3021153cb4cd834fa7c48edcb3da207eb7e4d4999fc2b9d4f3582e8aa616da9, tcbStatus: "NotApplicable", runtimeHash: 0x57b6bc6f3efcc600159868a887e248774e568bc2a4b847de1a83222108e7ade9});
+        v[1] = RuntimeHashVector({teeType: 5, measurement: 0xf28faf01aa6fc8369ab6c7d01f4cb9b23cd94a9ecbbcfd281011398a128f3541, enclaveKey: 0x270D0A88395415AdEa421f872d22686F218053Ee, attestationId: 0xf501430af57212634e58599dbf487bfa5645107ddce84eda3d8d25d5f66f5409, verdictId: 0x550b64294fe883f4de4777f9df4d9522a2e88e8a1b2688b6b0ddc7c0d61a9e5a, tcbStatus: "NotApplicable", runtimeHash: 0x59afcf51c026d4d09c081d6c9ee3c6a52b8622f242ed9266601016f6b21ff8c1});
+        v[2] = RuntimeHashVector({teeType: 3, measurement: 0x0adec4422e9b98a2d62a44b5cc2b5f828c8fb6b2c55d7b29d719c8e5776e36c6, enclaveKey: 0x04f71C02c563c37F239a30bDDaaC64Ce3BcC4C88, attestationId: 0x250d2ea5724a361c34daef9dd2e7dc20a6369e6535e379b8c484ee1e54183ec2, verdictId: 0x9a97e60828325245715b5f874d39209142a8dadbf36c2e7c9bfea59180f77ab9, tcbStatus: "SWHardeningNeeded", runtimeHash: 0xff6ba7eb87bf9fc37c4ba736522a5e7927245a65d555f381cc50297954dca066});
     }
 
     function quorumConfigs() internal pure returns (QuorumConfigVector[] memory v) {
@@ -153,14 +154,14 @@ library FormatsVectors {
 
     function cacs() internal pure returns (CacVector[] memory v) {
         v = new CacVector[](3);
-        v[0] = CacVector({jobId: 0x6538c6b759394f5a5d2b83521b7a280643e256c7db4fecdcccdb7588b2351326, clauseId: 0x781add7233323f6c7105833ca95d6113e965e1d70d6f29fcf4f5219f31e860bb, clauseVersion: 4294967296, codeHash: 0xa248c6cf56c4dfffcd44ca2a69b602834af4ff4b2c7a82a5882ec98ffd5acbbe, tenantId: 0xf684d37219ce0515f2a36c3be842fd5fed082c4c3522bb7e057efc16cfb6d087, attempt: 1, inputHash: 0x54c9990e4eb3ab0aebbbfa71f6bd891f98e0f0f6a14ce1886e9902f41b71a28e, outputHash: 0x8259f9ce648890128bd6c32a146388af9761cb6bff2081195b5b186a000060f5, runtimeHash: 0x3e0d74ff1fa688df742da0afe7811de218a5e403ae149687603e6014f8449299, configDigest: 0x6d99c7cd31b09f709cc4cc42d1edbecb97438fd37e4b747938a69188d44ecd10, timestamp: 1767225700, digest: 0x340137da86399a6d8d7cf175e4244530f5490dafddff52a8c6ef2e766bbec621});
-        v[1] = CacVector({jobId: 0x6538c6b759394f5a5d2b83521b7a280643e256c7db4fecdcccdb7588b2351326, clauseId: 0x781add7233323f6c7105833ca95d6113e965e1d70d6f29fcf4f5219f31e860bb, clauseVersion: 4294967296, codeHash: 0xa248c6cf56c4dfffcd44ca2a69b602834af4ff4b2c7a82a5882ec98ffd5acbbe, tenantId: 0xf684d37219ce0515f2a36c3be842fd5fed082c4c3522bb7e057efc16cfb6d087, attempt: 2, inputHash: 0x54c9990e4eb3ab0aebbbfa71f6bd891f98e0f0f6a14ce1886e9902f41b71a28e, outputHash: 0x8259f9ce648890128bd6c32a146388af9761cb6bff2081195b5b186a000060f5, runtimeHash: 0xa987879af36275d55d75648fdf07d0042c00d02896399d0b88072d65cd78449d, configDigest: 0x6d99c7cd31b09f709cc4cc42d1edbecb97438fd37e4b747938a69188d44ecd10, timestamp: 1767225701, digest: 0x183f27a2aaceea688088b99afbf989eaf062974c557ae576de9f5c715152297a});
-        v[2] = CacVector({jobId: 0x6538c6b759394f5a5d2b83521b7a280643e256c7db4fecdcccdb7588b2351326, clauseId: 0x781add7233323f6c7105833ca95d6113e965e1d70d6f29fcf4f5219f31e860bb, clauseVersion: 4294967296, codeHash: 0xa248c6cf56c4dfffcd44ca2a69b602834af4ff4b2c7a82a5882ec98ffd5acbbe, tenantId: 0xf684d37219ce0515f2a36c3be842fd5fed082c4c3522bb7e057efc16cfb6d087, attempt: 3, inputHash: 0x54c9990e4eb3ab0aebbbfa71f6bd891f98e0f0f6a14ce1886e9902f41b71a28e, outputHash: 0x8259f9ce648890128bd6c32a146388af9761cb6bff2081195b5b186a000060f5, runtimeHash: 0x3e0d74ff1fa688df742da0afe7811de218a5e403ae149687603e6014f8449299, configDigest: 0x6d99c7cd31b09f709cc4cc42d1edbecb97438fd37e4b747938a69188d44ecd10, timestamp: 1767225702, digest: 0xfdb67c422136806b30051b1484f1790aba2b97204843227f513267e8d8698e1e});
+        v[0] = CacVector({jobId: 0x6538c6b759394f5a5d2b83521b7a280643e256c7db4fecdcccdb7588b2351326, clauseId: 0x781add7233323f6c7105833ca95d6113e965e1d70d6f29fcf4f5219f31e860bb, clauseVersion: 4294967296, codeHash: 0xa248c6cf56c4dfffcd44ca2a69b602834af4ff4b2c7a82a5882ec98ffd5acbbe, tenantId: 0xf684d37219ce0515f2a36c3be842fd5fed082c4c3522bb7e057efc16cfb6d087, attempt: 1, inputHash: 0x54c9990e4eb3ab0aebbbfa71f6bd891f98e0f0f6a14ce1886e9902f41b71a28e, outputHash: 0x8259f9ce648890128bd6c32a146388af9761cb6bff2081195b5b186a000060f5, runtimeHash: 0x57b6bc6f3efcc600159868a887e248774e568bc2a4b847de1a83222108e7ade9, configDigest: 0x6d99c7cd31b09f709cc4cc42d1edbecb97438fd37e4b747938a69188d44ecd10, timestamp: 1767225700, digest: 0x98d6c986c0dbb57b54c5b1d16f85f41d5c1793b6e06ec121e1d7fdeae3215c15});
+        v[1] = CacVector({jobId: 0x6538c6b759394f5a5d2b83521b7a280643e256c7db4fecdcccdb7588b2351326, clauseId: 0x781add7233323f6c7105833ca95d6113e965e1d70d6f29fcf4f5219f31e860bb, clauseVersion: 4294967296, codeHash: 0xa248c6cf56c4dfffcd44ca2a69b602834af4ff4b2c7a82a5882ec98ffd5acbbe, tenantId: 0xf684d37219ce0515f2a36c3be842fd5fed082c4c3522bb7e057efc16cfb6d087, attempt: 2, inputHash: 0x54c9990e4eb3ab0aebbbfa71f6bd891f98e0f0f6a14ce1886e9902f41b71a28e, outputHash: 0x8259f9ce648890128bd6c32a146388af9761cb6bff2081195b5b186a000060f5, runtimeHash: 0x59afcf51c026d4d09c081d6c9ee3c6a52b8622f242ed9266601016f6b21ff8c1, configDigest: 0x6d99c7cd31b09f709cc4cc42d1edbecb97438fd37e4b747938a69188d44ecd10, timestamp: 1767225701, digest: 0xf83043b135737321c226ceefbd2c87fed73d470e97ea813f041da94d871693e9});
+        v[2] = CacVector({jobId: 0x6538c6b759394f5a5d2b83521b7a280643e256c7db4fecdcccdb7588b2351326, clauseId: 0x781add7233323f6c7105833ca95d6113e965e1d70d6f29fcf4f5219f31e860bb, clauseVersion: 4294967296, codeHash: 0xa248c6cf56c4dfffcd44ca2a69b602834af4ff4b2c7a82a5882ec98ffd5acbbe, tenantId: 0xf684d37219ce0515f2a36c3be842fd5fed082c4c3522bb7e057efc16cfb6d087, attempt: 3, inputHash: 0x54c9990e4eb3ab0aebbbfa71f6bd891f98e0f0f6a14ce1886e9902f41b71a28e, outputHash: 0x8259f9ce648890128bd6c32a146388af9761cb6bff2081195b5b186a000060f5, runtimeHash: 0x57b6bc6f3efcc600159868a887e248774e568bc2a4b847de1a83222108e7ade9, configDigest: 0x6d99c7cd31b09f709cc4cc42d1edbecb97438fd37e4b747938a69188d44ecd10, timestamp: 1767225702, digest: 0xeaf7a3a13d4e43c716c32ade769208e02f6f49fcc08b68aef05eeaeb78f7aabf});
     }
 
     function batchHeaders() internal pure returns (BatchHeaderVector[] memory v) {
         v = new BatchHeaderVector[](2);
-        v[0] = BatchHeaderVector({batchSeq: 1, firstSeq: 1, lastSeq: 5, count: 5, root: 0xc9e70cd16392af47658e5f38b2817144ef9d0c28cc0b8fd68a6461af1a0ac29d, prevCommitment: 0x0000000000000000ad3228b676f7d3cd4284a5443f17f1962b36e491b30a40b2, bundleHash: 0x17233d568a2954475a6b7e14b3456bf3e2648188ca43920a33093b1c957a57c3, configDigest: 0x758e39412ebef683b82cb370aace11aff7e1e5ad2b5a5ec325f3b67146fdc69a, digest: 0x2186791630f93f706de479c4043274c97a31532d885120e2c71612379688e2f3});
+        v[0] = BatchHeaderVector({batchSeq: 1, firstSeq: 1, lastSeq: 5, count: 5, root: 0x306631634a7eec07330029b0d825f8f0804114a77e9a13727b8a0c34775c5b91, prevCommitment: 0x0000000000000000ad3228b676f7d3cd4284a5443f17f1962b36e491b30a40b2, bundleHash: 0x17233d568a2954475a6b7e14b3456bf3e2648188ca43920a33093b1c957a57c3, configDigest: 0x758e39412ebef683b82cb370aace11aff7e1e5ad2b5a5ec325f3b67146fdc69a, digest: 0x88928d0c33f124a77166a5606cea25f398fa80f54638427ef69d4d2fcd2638d1});
         v[1] = BatchHeaderVector({batchSeq: 7, firstSeq: 1001, lastSeq: 2024, count: 1024, root: 0xac00f52e2e60f1438cbe558b5b0b882264ac9c9471e6fa43c9667c067d609090, prevCommitment: 0x00000000000003e8b1e7ad51fafa15e30da99b878f7a66f53ae948f0cb7f81f8, bundleHash: 0xe8ff0240d0c8dc4ee0d19dd203ebe00144204a39b7ca845faaec729e6d03b728, configDigest: 0xbf77fad03e05a6d9fab85bffa0eeee2fea5296510b8142f19634a9113e844058, digest: 0x8fc9fc7e617c106c426ed0d24be1d491808042869d4314f00e5806c4c790d48d});
     }
 
@@ -185,10 +186,10 @@ library FormatsVectors {
     function cacSets() internal pure returns (CacSetVector[] memory v) {
         v = new CacSetVector[](1);
         bytes32[] memory digests0 = new bytes32[](3);
-        digests0[0] = 0xfdb67c422136806b30051b1484f1790aba2b97204843227f513267e8d8698e1e;
-        digests0[1] = 0x183f27a2aaceea688088b99afbf989eaf062974c557ae576de9f5c715152297a;
-        digests0[2] = 0x340137da86399a6d8d7cf175e4244530f5490dafddff52a8c6ef2e766bbec621;
-        v[0] = CacSetVector({sortedCacDigests: digests0, cacSetHash: 0xbc9f7fa96ef32622c644bbfea91b72284b28bfdf1c7bc7c697f2e747dce4110f});
+        digests0[0] = 0xeaf7a3a13d4e43c716c32ade769208e02f6f49fcc08b68aef05eeaeb78f7aabf;
+        digests0[1] = 0xf83043b135737321c226ceefbd2c87fed73d470e97ea813f041da94d871693e9;
+        digests0[2] = 0x98d6c986c0dbb57b54c5b1d16f85f41d5c1793b6e06ec121e1d7fdeae3215c15;
+        v[0] = CacSetVector({sortedCacDigests: digests0, cacSetHash: 0xa15d9be642cf62af35eede00658cdf6572919ec5798b79f7cad37f3fe3b72c57});
     }
 
     function leaves() internal pure returns (LeafVector[] memory v) {
@@ -196,23 +197,23 @@ library FormatsVectors {
         bytes32[] memory proof0 = new bytes32[](2);
         proof0[0] = 0x1cb1786b91287a3a7a40f076155b6d94c5a2204e9013959afa845a87cfa3ae3e;
         proof0[1] = 0xc8da1cb5f3c5cca45662ea5e6fa8aa77687521e5bc672fb464ecc7800e87d1b7;
-        v[0] = LeafVector({jobId: 0x6538c6b759394f5a5d2b83521b7a280643e256c7db4fecdcccdb7588b2351326, resultSeq: 1, clauseId: 0x781add7233323f6c7105833ca95d6113e965e1d70d6f29fcf4f5219f31e860bb, tenantId: 0xf684d37219ce0515f2a36c3be842fd5fed082c4c3522bb7e057efc16cfb6d087, inputHash: 0x8c15b86e6e53fc3ed382cdc79ce0cbc2406e82ce6af1b03879208467e89ad94e, outputHash: 0x8259f9ce648890128bd6c32a146388af9761cb6bff2081195b5b186a000060f5, cacSetHash: 0xbc9f7fa96ef32622c644bbfea91b72284b28bfdf1c7bc7c697f2e747dce4110f, leafHash: 0x926f2b5606905c35c5c6ea24c417c0596c9c85d008da20111b34ff61d025e9f5, proof: proof0});
+        v[0] = LeafVector({jobId: 0x6538c6b759394f5a5d2b83521b7a280643e256c7db4fecdcccdb7588b2351326, resultSeq: 1, clauseId: 0x781add7233323f6c7105833ca95d6113e965e1d70d6f29fcf4f5219f31e860bb, tenantId: 0xf684d37219ce0515f2a36c3be842fd5fed082c4c3522bb7e057efc16cfb6d087, inputHash: 0x8c15b86e6e53fc3ed382cdc79ce0cbc2406e82ce6af1b03879208467e89ad94e, outputHash: 0x8259f9ce648890128bd6c32a146388af9761cb6bff2081195b5b186a000060f5, cacSetHash: 0xa15d9be642cf62af35eede00658cdf6572919ec5798b79f7cad37f3fe3b72c57, leafHash: 0x6b4713dab57a2a8a0c79b735cd385c3b76ef493f93a89c31f9b91a8a6ef4a1e8, proof: proof0});
         bytes32[] memory proof1 = new bytes32[](2);
         proof1[0] = 0x63f702f692b6b117a3015d27d27e73026e517fa90f9d98ad35aa704b10f1c6a2;
-        proof1[1] = 0xb79430ba5c1d350db5720cd5cc8f23a1ea500bead4f07c7b71727ec8ab1df806;
+        proof1[1] = 0x8fb215b35546ba73044168460f0e8d16d354c47cb660ed26506993066e3637c2;
         v[1] = LeafVector({jobId: 0x98ee54bceed4822a848b4146e79e21c7e84e95ae36a88a57644ff2812f29fdc0, resultSeq: 2, clauseId: 0xf7d1b85ef9e25a0e9ff43dd54137740249bd1ad6ab67af4111be928662988a19, tenantId: 0xae4e44a63953dd1f0d95d464f30a7fc7e4635acc125bd4e200ff368481ea7507, inputHash: 0x54c9990e4eb3ab0aebbbfa71f6bd891f98e0f0f6a14ce1886e9902f41b71a28e, outputHash: 0x28cf91ac064e179f8a42e4b7a20ba080187781da55fd4f3f18870b7a25bacb55, cacSetHash: 0x0289b6f1cb6581ad03113c948b81712931fbffa494394c553ffe5fcd13ac9dcb, leafHash: 0x3c5ef06c2a6d073c2e4ba628a23ab160dd379bf8ac62c24bd181e45fdfb24950, proof: proof1});
         bytes32[] memory proof2 = new bytes32[](3);
         proof2[0] = 0x3a3bb4314a946cecfa220bf0e16a601f465e17c77669fc08aa714caa995a58e8;
-        proof2[1] = 0x926f2b5606905c35c5c6ea24c417c0596c9c85d008da20111b34ff61d025e9f5;
+        proof2[1] = 0x6b4713dab57a2a8a0c79b735cd385c3b76ef493f93a89c31f9b91a8a6ef4a1e8;
         proof2[2] = 0xc8da1cb5f3c5cca45662ea5e6fa8aa77687521e5bc672fb464ecc7800e87d1b7;
         v[2] = LeafVector({jobId: 0x6691e91b2c3a2ce4f2e40eb1a4a1bcb57a5b0dd19f67d269d873e2596ed59ef6, resultSeq: 3, clauseId: 0x65d073a3ff2b81aa7aac44fae665f036409d9efab89cd66c6da2db04287cdd49, tenantId: 0x46a36f88d3c832918db705696136fe75e293c7592f4afd3b64ea7128f41639bf, inputHash: 0x7890e384fe1bbcb0d0ed5d6bd789521aa5704021d1a617d47c5bb8e846d9b65f, outputHash: 0xe77d400d8d8f03bd37bdddac99abccebedc3426408f49a8cc38f5f9d17b8cd1f, cacSetHash: 0xe2855c6bd3db6b8bce343cadbac3af1b11e6652ccd6d9c663370ac2884243df8, leafHash: 0x00559f6d28cc8d3ef6f9264a09f30f8b6fa67e6e51250dbce0bbb28ab1c59d4f, proof: proof2});
         bytes32[] memory proof3 = new bytes32[](2);
         proof3[0] = 0x3c5ef06c2a6d073c2e4ba628a23ab160dd379bf8ac62c24bd181e45fdfb24950;
-        proof3[1] = 0xb79430ba5c1d350db5720cd5cc8f23a1ea500bead4f07c7b71727ec8ab1df806;
+        proof3[1] = 0x8fb215b35546ba73044168460f0e8d16d354c47cb660ed26506993066e3637c2;
         v[3] = LeafVector({jobId: 0x8316ac37cdcbaad7923a09927d661e9952282afd04e32e046a68e4a5407f3d95, resultSeq: 4, clauseId: 0x781add7233323f6c7105833ca95d6113e965e1d70d6f29fcf4f5219f31e860bb, tenantId: 0xf684d37219ce0515f2a36c3be842fd5fed082c4c3522bb7e057efc16cfb6d087, inputHash: 0xb8ebcb9c821d90267b6e4f2f479ed5abd43838e5d9db97ae90fca9ee02bffe5f, outputHash: 0x6b7810340d9bdd27a530dfc726db1563c656cc07f43fc3216d7b400e304f7c1e, cacSetHash: 0xc6a6a32c9ef765430b0f56c4c93120816301de1677ca95b250d122c1f15a8f7a, leafHash: 0x63f702f692b6b117a3015d27d27e73026e517fa90f9d98ad35aa704b10f1c6a2, proof: proof3});
         bytes32[] memory proof4 = new bytes32[](3);
         proof4[0] = 0x00559f6d28cc8d3ef6f9264a09f30f8b6fa67e6e51250dbce0bbb28ab1c59d4f;
-        proof4[1] = 0x926f2b5606905c35c5c6ea24c417c0596c9c85d008da20111b34ff61d025e9f5;
+        proof4[1] = 0x6b4713dab57a2a8a0c79b735cd385c3b76ef493f93a89c31f9b91a8a6ef4a1e8;
         proof4[2] = 0xc8da1cb5f3c5cca45662ea5e6fa8aa77687521e5bc672fb464ecc7800e87d1b7;
         v[4] = LeafVector({jobId: 0xdfe2b176dd86bf4801f1d909c0f322185229288a0fd2eb05bd861d93a9f6c715, resultSeq: 5, clauseId: 0xf7d1b85ef9e25a0e9ff43dd54137740249bd1ad6ab67af4111be928662988a19, tenantId: 0xae4e44a63953dd1f0d95d464f30a7fc7e4635acc125bd4e200ff368481ea7507, inputHash: 0xfcc1c5bfc5df28329388df6d9295549a171f4986d4cc9af0efd0866582d238e5, outputHash: 0x8259f9ce648890128bd6c32a146388af9761cb6bff2081195b5b186a000060f5, cacSetHash: 0x55c1950342f114c35477010ebb1a2ef30d02ae5083d001207bfe0d81edc861be, leafHash: 0x3a3bb4314a946cecfa220bf0e16a601f465e17c77669fc08aa714caa995a58e8, proof: proof4});
     }
@@ -220,7 +221,7 @@ library FormatsVectors {
     function batchCommitments() internal pure returns (CommitmentVector[] memory v) {
         v = new CommitmentVector[](3);
         v[0] = CommitmentVector({root: 0x0000000000000000000000000000000000000000000000000000000000000000, lastSeq: 0, commitment: 0x0000000000000000ad3228b676f7d3cd4284a5443f17f1962b36e491b30a40b2});
-        v[1] = CommitmentVector({root: 0xc9e70cd16392af47658e5f38b2817144ef9d0c28cc0b8fd68a6461af1a0ac29d, lastSeq: 5, commitment: 0x000000000000000584c26aa279867e168f090412b55631be4de083f293407f84});
+        v[1] = CommitmentVector({root: 0x306631634a7eec07330029b0d825f8f0804114a77e9a13727b8a0c34775c5b91, lastSeq: 5, commitment: 0x0000000000000005992b8c68b6244649c7b8d2cbb3313d4e1f02eea0bc3a7230});
         v[2] = CommitmentVector({root: 0x60399e10b9e42bfbcad9e01f2dfa2686a5578a312b31ed271cb5d84f3b15b050, lastSeq: 18446744073709551615, commitment: 0xffffffffffffffffeb5bd131147a02aef559d8fcc0327edb74ca91293e91c94b});
     }
 }

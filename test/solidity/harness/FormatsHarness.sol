@@ -48,12 +48,15 @@ contract FormatsHarness {
         return ExecutionHashing.jobId(router, clauseId, triggerNonce);
     }
 
-    function runtimeHash(uint8 teeType, bytes32 measurement, address enclaveKey, bytes32 attestationId)
-        external
-        pure
-        returns (bytes32)
-    {
-        return ExecutionHashing.runtimeHash(teeType, measurement, enclaveKey, attestationId);
+    function runtimeHash(
+        uint8 teeType,
+        bytes32 measurement,
+        address enclaveKey,
+        bytes32 attestationId,
+        bytes32 verdictId,
+        string calldata tcbStatus
+    ) external pure returns (bytes32) {
+        return ExecutionHashing.runtimeHash(teeType, measurement, enclaveKey, attestationId, verdictId, tcbStatus);
     }
 
     function packVersion(uint16 major, uint16 minor, uint16 patch) external pure returns (uint48) {

@@ -1,8 +1,10 @@
 import type { Hex } from "viem";
+import type { RuntimeVendor } from "../../../core/formats/teeRuntime.js";
 import type { IntelTcbStatus } from "./dcapCollateral.js";
 import type { SnpTcb } from "./snpReport.js";
 
-export type TeeVendor = "intel-sgx" | "intel-tdx" | "amd-sev-snp" | "aws-nitro";
+/** The hardware vendors (docs/FORMATS.md §11 `runtime_info.vendor`). */
+export type TeeVendor = Exclude<RuntimeVendor, "simulated">;
 
 /**
  * The TCB facts a vendor gives, before policy. Intel: a status from its signed TCB Info and QE Identity (with

@@ -1,8 +1,7 @@
 import { TeeType } from "../../../core/formats/enums.js";
-import { sha256Of } from "../../../core/formats/ids.js";
-import { ExecutorError } from "../../errors/ExecutorError.js";
 import type { EvidenceVerifier } from "../EvidenceVerifier.js";
-import { decodeTeeEvidence, hexToBytesStrict } from "./teeEvidenceEnvelope.js";
+import { createEnvelopeEvidenceVerifier } from "./createEnvelopeEvidenceVerifier.js";
+import { hexToBytesStrict } from "./teeEvidenceEnvelope.js";
 import { verifyNitroDocument, type NitroRoots } from "./verifyNitroDocument.js";
 
 /**
@@ -10,22 +9,18 @@ import { verifyNitroDocument, type NitroRoots } from "./verifyNitroDocument.js";
  * data NSF binds is the document's `user_data` (32 bytes); `nonce` and `public_key` are reported, not used.
  */
 export function createNitroEvidenceVerifier(parameters: { roots: NitroRoots }): EvidenceVerifier {
-  return {
+  return createEnvelopeEvidenceVerifier({
     teeType: TeeType.AwsNitro,
-    async verify(raw, { at }) {
-      const envelope = decodeTeeEvidence(raw);
-      if (envelope.teeType !== TeeType.AwsNitro) throw new ExecutorError("ATTESTATION_MALFORMED", `envelope of TEE type ${envelope.teeType} given to the Nitro verifier`);
+    name: "Nitro",
+    async judge(envelope, at) {
       const verdict = await verifyNitroDocument(hexToBytesStrict(envelope.evidence), parameters.roots, at);
       const pcr = (i: number) => verdict.pcrs.get(i);
       return {
-        teeType: TeeType.AwsNitro,
         measurement: verdict.measurement,
-        enclaveKey: envelope.enclaveKey,
         reportData: verdict.userData ?? "0x",
         debug: verdict.debug,
+        // The document's own signed time (the envelope carries no issuedAt for Nitro).
         timestamp: verdict.timestampMs / 1000n,
-        attestationId: sha256Of(raw),
-        simulated: false,
         hardware: {
           vendor: "aws-nitro",
           tcb: { kind: "none" },
@@ -34,5 +29,5 @@ export function createNitroEvidenceVerifier(parameters: { roots: NitroRoots }): 
         },
       };
     },
-  };
+  });
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { INTEL_TCB_STATUSES } from "../../../core/formats/teeRuntime.js";
 import { ExecutorError } from "../../errors/ExecutorError.js";
 import { verifyP256 } from "./ecdsa.js";
 import type { ParsedCertificate } from "./certificates.js";
@@ -10,7 +11,8 @@ import type { ParsedCertificate } from "./certificates.js";
  */
 export type SignedJson = { body: string; signature: Uint8Array };
 
-export const TCB_STATUSES = ["UpToDate", "SWHardeningNeeded", "ConfigurationNeeded", "ConfigurationAndSWHardeningNeeded", "OutOfDate", "OutOfDateConfigurationNeeded", "Revoked"] as const;
+/** Intel's statuses; the list lives with the CAC formats because runtime_info reports them too. */
+export const TCB_STATUSES = INTEL_TCB_STATUSES;
 export type IntelTcbStatus = (typeof TCB_STATUSES)[number];
 
 const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-fA-F]{${bytes * 2}}$`));

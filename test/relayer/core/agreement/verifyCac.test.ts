@@ -6,7 +6,7 @@ import { buildOpenDisputeCalldata } from "../../../../relayer/core/agreement/dis
 import { verifyCacReply, type ExpectedCac } from "../../../../relayer/core/agreement/verifyCac.js";
 import { cacFromJson } from "../../../../relayer/core/cac/cacJson.js";
 import { cacTypedData } from "../../../../relayer/core/formats/eip712.js";
-import { jurisdictionToBytes3, runtimeHashOf } from "../../../../relayer/core/formats/ids.js";
+import { jurisdictionToBytes3 } from "../../../../relayer/core/formats/ids.js";
 import { NodeStatus } from "../../../../relayer/core/scheduling/types.js";
 import { CHAIN_ID, createNodeFixture, DAO_A, DEPLOYMENTS, type NodeFixture } from "../../../executor/node/nodeFixture.js";
 
@@ -34,7 +34,7 @@ describe("relayer/core/agreement/verifyCac", function () {
       attempt: job.token.attempt,
       node: {
         enclaveKey: f.enclave.address,
-        runtimeHash: runtimeHashOf(f.enclave.teeType, f.enclave.measurement, f.enclave.address, f.attestationId),
+        runtime: { teeType: f.enclave.teeType, measurement: f.enclave.measurement, attestationId: f.attestationId, verdictId: f.verdictId },
         status: NodeStatus.Active,
         activeSince: now - 100n,
         attestedUntil: now + 86_400n,
@@ -77,7 +77,10 @@ describe("relayer/core/agreement/verifyCac", function () {
     await expectCode(verifyCacReply(reply, { ...expected, configDigest: `0x${"77".repeat(32)}` }), "NSF_CAC_FIELD_MISMATCH");
     await expectCode(verifyCacReply(reply, { ...expected, attempt: 2 }), "NSF_CAC_ATTEMPT_MISMATCH");
     await expectCode(verifyCacReply(reply, { ...expected, anchor: { chainId: 1n, address: DEPLOYMENTS.rollupAnchor } }), "NSF_CAC_WRONG_DOMAIN");
-    await expectCode(verifyCacReply(reply, { ...expected, node: { ...expected.node, runtimeHash: `0x${"77".repeat(32)}` } }), "NSF_CAC_RUNTIME_MISMATCH");
+    // Each registry fact the runtime hash commits to: the registration the CAC names must be the node's own.
+    for (const patch of [{ measurement: `0x${"77".repeat(32)}` }, { attestationId: `0x${"77".repeat(32)}` }, { verdictId: `0x${"77".repeat(32)}` }, { teeType: 2 }] as const) {
+      await expectCode(verifyCacReply(reply, { ...expected, node: { ...expected.node, runtime: { ...expected.node.runtime, ...patch } } }), "NSF_CAC_RUNTIME_MISMATCH");
+    }
     await expectCode(verifyCacReply(reply, { ...expected, dispatchedAt: expected.chainTime + 1000n, chainTime: expected.chainTime + 1000n }), "NSF_CAC_TIMESTAMP_INVALID");
     await expectCode(verifyCacReply(reply, { ...expected, node: { ...expected.node, attestedUntil: expected.chainTime - 1n } }), "NSF_CAC_SIGNER_NOT_ACTIVE");
     await expectCode(verifyCacReply(reply, { ...expected, node: { ...expected.node, status: NodeStatus.Revoked } }), "NSF_CAC_SIGNER_NOT_ACTIVE");

@@ -147,7 +147,7 @@ describe("policy engine (evaluatePolicy)", () => {
   });
 
   it("policy files are validated with typed errors naming the path", () => {
-    for (const bad of [{ schema: "nsf.policy/2" }, { schema: "nsf.policy/1", clauses: [{ clause: "not a clause", domain: "health" }] }, { schema: "nsf.policy/1", clauses: [{ clause: HEALTH, domain: "cooking" }] }, { schema: "nsf.policy/1", tenants: [{ dao: DAO, jurisdiction: "ke" }] }]) {
+    for (const bad of [{ schema: "nsf.policy/2" }, { schema: "nsf.policy/1", clauses: [{ clause: "not a clause", domain: "health" }] }, { schema: "nsf.policy/1", clauses: [{ clause: HEALTH, domain: "cooking" }] }, { schema: "nsf.policy/1", tenants: [{ dao: DAO, jurisdiction: "ke" }] }, { schema: "nsf.policy/1", clauses: [{ clause: HEALTH, domain: "health", measurements: ["0x1234"] }] }]) {
       let caught: unknown;
       try {
         resolvePolicyConfig(bad);

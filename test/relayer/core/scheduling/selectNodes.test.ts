@@ -43,6 +43,20 @@ describe("relayer/core/scheduling/selectNodes", () => {
     expect(eligibleCount(s)).to.equal(1);
   });
 
+  it("runs a clause version only on nodes whose attested measurement its own allowlist names, and says so", () => {
+    const other = `0x${"77".repeat(32)}` as const;
+    // Both measurements are allowlisted in NodeRegistry; the clause version accepts only one of them.
+    const nodes = [node(0), node(1, { measurement: other })];
+    const registryAllows = { measurementAllowed: (m: string) => m === MEASUREMENT || m === other };
+    expect(selectNodes(input(nodes, registryAllows)).eligible).to.have.length(2);
+    expect(selectNodes(input(nodes, { ...registryAllows, clauseMeasurements: [] })).eligible).to.have.length(2);
+    const s = selectNodes(input(nodes, { ...registryAllows, clauseMeasurements: [other.toUpperCase().replace("0X", "0x") as `0x${string}`] }));
+    expect(s.selected).to.deep.equal([nodes[1]!.enclaveKey]);
+    expect(s.assessments[0]!.eligible).to.equal(false);
+    expect(s.assessments[0]!.reasons).to.deep.equal([`measurement ${MEASUREMENT} not allowed for this clause version (1 allowed)`]);
+    expect(s.assessments[1]!.eligible).to.equal(true);
+  });
+
   it("enforces in-country clauses (PolicyFlag.InCountry) and ignores location otherwise", () => {
     const nodes = [node(0), node(1, { jurisdiction: UGA })];
     expect(selectNodes(input(nodes)).eligible).to.have.length(2);
