@@ -22,8 +22,9 @@ function Relayer({ relayer }: { relayer: OverviewView["relayer"] }) {
   if (!relayer.ok) return <p role="alert" className="bad">Relayer metrics unavailable: {relayer.error}</p>;
   return (
     <>
+      <QueueByClass rows={relayer.queueByClass} />
       <dl className="facts">
-        <dt>Queue (jobs by state)</dt>
+        <dt>Jobs by state</dt>
         <dd>{Object.entries(relayer.jobsByState).map(([s, n]) => `${s} ${n}`).join(" · ") || "empty"}</dd>
         <dt>Agreed, waiting for a batch</dt>
         <dd>{relayer.pendingResults}</dd>
@@ -32,6 +33,34 @@ function Relayer({ relayer }: { relayer: OverviewView["relayer"] }) {
       </dl>
       <Chart title="Dispatch → agreement latency (histogram buckets, seconds)" x={x} series={series} xIsTime={false} yLabel="jobs" />
     </>
+  );
+}
+
+type RelayerMetrics = Extract<OverviewView["relayer"], { ok: true }>;
+
+/** Queue depth per priority class: what the relayer serves first is what a monitor watches during a disaster. */
+function QueueByClass({ rows }: { rows: RelayerMetrics["queueByClass"] }) {
+  if (rows.length === 0) return <p className="muted">This relayer does not report queue depth per priority class (nsf_relayer_queue_depth).</p>;
+  return (
+    <table data-testid="queue-by-class">
+      <caption>Queue depth per priority class (highest priority first)</caption>
+      <thead>
+        <tr>
+          <th scope="col">class</th>
+          <th scope="col">waiting</th>
+          <th scope="col">dispatched</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.class} data-class={r.class}>
+            <th scope="row">{r.class}</th>
+            <td data-col="waiting">{r.waiting}</td>
+            <td data-col="dispatched">{r.dispatched}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
