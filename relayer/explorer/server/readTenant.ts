@@ -2,7 +2,7 @@ import type { Hex } from "viem";
 import type { BundleIndex } from "./createBundleIndex.js";
 import type { AuditAnchorView, TenantView } from "./ExplorerApi.js";
 import { argsOf, checksum, jurisdictionText, rpc, type ExplorerChain } from "./explorerChain.js";
-import { readJobs } from "./readOverview.js";
+import { readJobs } from "./readJobs.js";
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
@@ -66,6 +66,6 @@ export async function readTenant(parameters: { chain: ExplorerChain; index: Bund
     auditAnchors,
     bundlesUnavailable,
     auditNote:
-      "Heads are read from the anchored batch bundles (audit_heads). The log itself is the relayer's: `nsf audit export --tenant <id>` writes it and `nsf audit verify --gateway <url>` checks its chain against these anchors.",
+      "Heads are read from the anchored batch bundles (audit_heads). The log itself is the relayer's: nsf audit export --tenant <id> writes it, and nsf audit verify --gateway <url> checks its chain against these anchors.",
   };
 }
