@@ -1,4 +1,4 @@
-import { useEffect, useRef } from "react";
+import { useEffect, useMemo, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 
@@ -70,4 +70,15 @@ export function Chart({ title, x, series, xIsTime = true, yLabel }: { title: str
       )}
     </figure>
   );
+}
+
+/**
+ * One series over a list of rows, x and y read from each row: what every page's chart is. The accessors are read
+ * when `rows` changes (pages pass inline functions; re-drawing the canvas on every render would be waste).
+ */
+export function RowsChart<T>(props: { title: string; rows: readonly T[]; x: (row: T) => number; y: (row: T) => number | null; label: string; color: string; bars?: boolean; xIsTime?: boolean; yLabel: string }) {
+  const { rows } = props;
+  const x = useMemo(() => rows.map(props.x), [rows]);
+  const series = useMemo(() => [{ label: props.label, values: rows.map(props.y), color: props.color, bars: props.bars ?? false }], [rows]);
+  return <Chart title={props.title} x={x} series={series} xIsTime={props.xIsTime ?? true} yLabel={props.yLabel} />;
 }

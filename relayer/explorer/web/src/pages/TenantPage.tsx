@@ -1,6 +1,6 @@
 import { useMemo } from "react";
 import type { AuditAnchorView, TenantView } from "../../../server/ExplorerApi.js";
-import { Chart } from "../components/Chart.js";
+import { RowsChart } from "../components/Chart.js";
 import { ChainLink, Load, short, time, Title } from "../components/common.js";
 import { href } from "../router.js";
 import { useApi } from "../useApi.js";
@@ -12,8 +12,6 @@ export function TenantPage({ id }: { id: string }) {
 
 function Tenant({ t }: { t: TenantView }) {
   const anchored = useMemo(() => t.jobs.filter((j) => j.anchoredAt !== null), [t]);
-  const x = useMemo(() => anchored.map((j) => j.timestamp), [anchored]);
-  const series = useMemo(() => [{ label: "request → anchor (s)", values: anchored.map((j) => j.anchoredAt! - j.timestamp), color: "#7a2e00" }], [anchored]);
   return (
     <>
       <Title sub={t.admitted ? <>DAO <ChainLink kind="address" value={t.admitted.dao} /> in {t.admitted.jurisdiction}</> : "not admitted"}>
@@ -27,7 +25,7 @@ function Tenant({ t }: { t: TenantView }) {
         <dt>Latency percentiles</dt>
         <dd>{t.latency ? `p50 ${t.latency.p50} s · p90 ${t.latency.p90} s · p99 ${t.latency.p99} s · max ${t.latency.max} s over ${t.latency.count} anchored jobs` : "no anchored jobs read"}</dd>
       </dl>
-      <Chart title="Request to anchor, chain seconds, per job" x={x} series={series} yLabel="seconds" />
+      <RowsChart title="Request to anchor, chain seconds, per job" rows={anchored} x={(j) => j.timestamp} y={(j) => j.anchoredAt! - j.timestamp} label="request → anchor (s)" color="#7a2e00" yLabel="seconds" />
       <AuditAnchors t={t} />
       <section aria-labelledby="tjobs-title">
         <h2 id="tjobs-title">Jobs ({t.jobs.length})</h2>
