@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Common } from "../common/Common.js";
+import { createPeriodicTask } from "../common/createPeriodicTask.js";
 import { InvalidFormatError } from "../core/errors/NsfError.js";
 import type { AgreedResult, ResultSink } from "../core/results/AgreedResult.js";
 import type { BatchStatus, BatchStore } from "../store/batchStore.js";
@@ -50,26 +51,13 @@ export function createAggregator(parameters: AggregatorParameters): Aggregator {
   const { store, batcher } = parameters;
   const logger = parameters.common.logger.child({ component: "aggregator" });
   const tickMs = parameters.tickMs ?? 250;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let busy = false;
-
-  const tick = (): Promise<void> => {
-    // Ticks never overlap: a tick started while one runs joins it.
-    if (busy) return running;
-    busy = true;
-    running = batcher.tick().finally(() => {
-      busy = false;
-    });
-    return running;
-  };
-
-  const stop = async () => {
-    if (timer) clearInterval(timer);
-    timer = undefined;
-    await running.catch(() => undefined);
-  };
-  parameters.common.shutdown.addEventListener("abort", () => void stop(), { once: true });
+  // Batcher passes never overlap (a pass started while one runs joins it).
+  const loop = createPeriodicTask({
+    run: () => batcher.tick(),
+    intervalMs: tickMs,
+    shutdown: parameters.common.shutdown,
+    onError: (error) => logger.error({ err: error }, "aggregator tick failed"),
+  });
 
   return {
     async submit(result: AgreedResult) {
@@ -80,14 +68,9 @@ export function createAggregator(parameters: AggregatorParameters): Aggregator {
       const added = store.addResult(result);
       logger.debug({ jobId: result.jobId, tenantId: result.tenantId, added }, added ? "agreed result accepted" : "agreed result already known");
     },
-    tick,
-    start() {
-      if (timer || parameters.common.shutdown.aborted) return;
-      timer = setInterval(() => {
-        tick().catch((error: unknown) => logger.error({ err: error }, "aggregator tick failed"));
-      }, tickMs);
-    },
-    stop,
+    tick: loop.tick,
+    start: loop.start,
+    stop: loop.stop,
     status: () => store.status(),
   };
 }

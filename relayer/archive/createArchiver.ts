@@ -3,6 +3,7 @@ import type { JWKInterface } from "arweave/node/lib/wallet.js";
 import { Counter, Gauge } from "prom-client";
 import type { Hex } from "viem";
 import type { Common } from "../common/Common.js";
+import { createPeriodicTask } from "../common/createPeriodicTask.js";
 import { BatchBundleSchema } from "../core/batching/batchBundle.js";
 import { backoffDelayMs } from "../core/retry/backoff.js";
 import type { BatchStore } from "../store/batchStore.js";
@@ -88,9 +89,6 @@ export function createArchiver(parameters: ArchiverParameters): Archiver {
   const metrics = registerArchiveMetrics(parameters.common, () => store.counts());
 
   let hints: { anchor: string; chunkPrice: bigint; atMs: number } | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let busy = false;
 
   const bundleOf = (batchSeq: bigint): { bytes: Uint8Array; hash: Hex; bundle: ReturnType<typeof BatchBundleSchema.parse> } | undefined => {
     const batch = batches.batch(batchSeq);
@@ -201,10 +199,9 @@ export function createArchiver(parameters: ArchiverParameters): Archiver {
     return fail(u, "post", new Error(`HTTP ${status} ${preview(body)}`));
   }
 
-  const tick = (): Promise<void> => {
-    if (busy) return running;
-    busy = true;
-    running = (async () => {
+  // Upload passes never overlap; the first runs at start (bundles a previous process left queued).
+  const loop = createPeriodicTask({
+    run: async () => {
       await refreshHints();
       for (const u of store.due(batchSize)) {
         try {
@@ -213,18 +210,12 @@ export function createArchiver(parameters: ArchiverParameters): Archiver {
           await fail(u, "reconcile", error);
         }
       }
-    })().finally(() => {
-      busy = false;
-    });
-    return running;
-  };
-
-  const stop = async () => {
-    if (timer) clearInterval(timer);
-    timer = undefined;
-    await running.catch(() => undefined);
-  };
-  parameters.common.shutdown.addEventListener("abort", () => void stop(), { once: true });
+    },
+    intervalMs: pollMs,
+    shutdown: parameters.common.shutdown,
+    onError: (error) => logger.error({ err: error }, "archiver tick failed"),
+    runAtStart: true,
+  });
 
   return {
     async prepare(batchSeq) {
@@ -235,7 +226,7 @@ export function createArchiver(parameters: ArchiverParameters): Archiver {
       const row = store.prepare({ batchSeq, bundleHash: batch.bundleHash, anchoredLocator: signed ? arweaveIdToLocator(signed.txId) : NO_ARWEAVE_LOCATOR, ...(signed ? { signed } : {}) });
       logger.info({ batchSeq: batchSeq.toString(), txId: row.txId, locator: row.anchoredLocator }, signed ? "Arweave transaction signed before the anchor" : "no fresh gateway anchor: bundle queued unsigned, the anchor carries no locator");
       // Upload at once in the background; the anchor does not wait for it.
-      if (timer) void tick().catch(() => undefined);
+      if (loop.started) void loop.tick().catch(() => undefined);
     },
     locatorOf(batchSeq) {
       const batch = batches.batch(batchSeq);
@@ -246,15 +237,9 @@ export function createArchiver(parameters: ArchiverParameters): Archiver {
       const batch = batches.batch(batchSeq);
       return batch?.bundleHash ? store.get(batchSeq, batch.bundleHash) : undefined;
     },
-    tick,
-    start() {
-      if (timer || parameters.common.shutdown.aborted) return;
-      void tick().catch((error: unknown) => logger.error({ err: error }, "archiver tick failed"));
-      timer = setInterval(() => {
-        tick().catch((error: unknown) => logger.error({ err: error }, "archiver tick failed"));
-      }, pollMs);
-    },
-    stop,
+    tick: loop.tick,
+    start: loop.start,
+    stop: loop.stop,
     status: () => ({ ...store.counts(), gateway }),
   };
 }

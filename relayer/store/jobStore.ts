@@ -294,6 +294,7 @@ export function createJobStore(parameters: JobStoreParameters) {
       "SELECT a.tenant_id, a.seq, a.entry_hash FROM audit_entries a JOIN (SELECT tenant_id, MAX(seq) AS seq FROM audit_entries GROUP BY tenant_id) m ON a.tenant_id = m.tenant_id AND a.seq = m.seq ORDER BY a.tenant_id",
     ),
     countByState: db.prepare("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state"),
+    countOpenByClass: db.prepare("SELECT state, priority, COUNT(*) AS n FROM jobs WHERE state IN ('seen', 'resolved', 'dispatched') GROUP BY state, priority"),
     unclassified: db.prepare("SELECT job_id, clause_id FROM jobs WHERE state = ? AND qos_rank IS NULL LIMIT ?"),
     setQosClass: db.prepare("UPDATE jobs SET priority = ?, qos_rank = ? WHERE job_id = ?"),
     jobsByRank: db.prepare("SELECT * FROM jobs WHERE state = ? ORDER BY qos_rank, block_number, log_index LIMIT ?"),
@@ -511,6 +512,13 @@ export function createJobStore(parameters: JobStoreParameters) {
     },
     countByState(): Record<string, number> {
       return Object.fromEntries((q.countByState.all() as Row[]).map((r) => [r.state as string, num(r.n)]));
+    },
+    /**
+     * Jobs not yet finished (seen, resolved, dispatched) by ClauseRegistry priority class: the queue depth per class
+     * (ADR 0014). `priority` is undefined until the scheduler classifies the job, −1 when its clause is unknown.
+     */
+    countOpenByClass(): { state: JobState; priority: number | undefined; count: number }[] {
+      return (q.countOpenByClass.all() as Row[]).map((r) => ({ state: r.state as JobState, priority: r.priority === null || r.priority === undefined ? undefined : num(r.priority), count: num(r.n) }));
     },
     transitionsOf(jobId: Hex): { from: JobState; to: JobState; event: JobEvent }[] {
       return (q.transitions.all(jobId.toLowerCase()) as Row[]).map((r) => ({ from: r.from_state as JobState, to: r.to_state as JobState, event: JSON.parse(r.event as string) as JobEvent }));

@@ -32,6 +32,8 @@ describe("nsf explorer in headless Chromium against a local network (hardhat nod
   let page: Page;
   let good: Hex;
   let tampered: Hex;
+  let goodBatch: bigint;
+  let tamperedBatch: bigint;
   const pageDir = mkdtempSync(path.join(tmpdir(), "nsf-explorer-page-"));
 
   /**
@@ -75,9 +77,11 @@ describe("nsf explorer in headless Chromium against a local network (hardhat nod
 
     const first = await anchorFlood(1_875n);
     good = first.jobId;
+    goodBatch = first.batchSeq;
     await archive(first.batchSeq);
     const second = await anchorFlood(1_900n);
     tampered = second.jobId;
+    tamperedBatch = second.batchSeq;
     // One executor's CAC in the archived copy now claims another output: the bytes no longer hash to the anchored bundleHash.
     await archive(second.batchSeq, (bundle) => {
       bundle.results[0]!.cacs[0]!.cac.hash_graph.output_hash = `0x${"ee".repeat(32)}`;
@@ -122,6 +126,15 @@ describe("nsf explorer in headless Chromium against a local network (hardhat nod
     const links = page.getByTestId("execution-link");
     expect(await links.count()).to.equal(2);
     expect(await page.locator("body").innerText()).to.include("Anchored batches");
+    // The relayer's queue per priority class (nsf_relayer_queue_depth): every class listed, both floods finished.
+    const queue = page.getByTestId("queue-by-class");
+    await queue.waitFor();
+    const rows = await queue.locator("tbody tr").evaluateAll((els) => els.map((e) => [e.getAttribute("data-class"), e.querySelector('[data-col="waiting"]')?.textContent]));
+    expect(rows).to.deep.equal([
+      ["disaster", "0"],
+      ["finance", "0"],
+      ["planning", "0"],
+    ]);
     await shot("overview");
     // Keyboard only: "/" focuses the search box, typing an id and Enter opens that execution.
     await page.keyboard.press("/");
@@ -175,6 +188,16 @@ describe("nsf explorer in headless Chromium against a local network (hardhat nod
     await page.goto(`${explorer.url}#/tenant/${info.job.tenantId}`);
     await page.getByRole("heading", { name: /Tenant/ }).waitFor();
     expect(await page.locator("main").innerText()).to.match(/p50 \d+ s/);
+    // The audit-log head comes from the anchored bundles: the tampered copy of the second batch is flagged, so the
+    // head shown is the one the honest first batch anchored, with its anchor transaction.
+    const head = await page.getByTestId("audit-head").innerText();
+    expect(head).to.include(`anchored in batch ${goodBatch} by`);
+    const anchors = await page.locator("[data-testid=audit-anchors] tbody tr").evaluateAll((els) => els.map((e) => [e.getAttribute("data-batch"), e.getAttribute("data-matches")]));
+    expect(anchors).to.deep.equal([
+      [tamperedBatch.toString(), "false"],
+      [goodBatch.toString(), "true"],
+    ]);
+    await shot("tenant");
   });
 
   it("an unreachable RPC endpoint gives a page that says so", async () => {

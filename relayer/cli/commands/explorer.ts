@@ -29,6 +29,19 @@ const addressOption = (name: string, value: string | undefined): Address | undef
   return getAddress(value);
 };
 
+/** An http(s) URL option, or a typed error naming the option (a typo must not start an explorer that can read nothing). */
+const urlOption = (name: string, value: string | undefined): string | undefined => {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new NsfError("NSF_CLI_INVALID_ARGUMENT", { shortMessage: `--${name} must be an http(s) URL, got ${value}` });
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new NsfError("NSF_CLI_INVALID_ARGUMENT", { shortMessage: `--${name} must be an http(s) URL, got ${value}` });
+  return value;
+};
+
 /**
  * `nsf explorer`: the read-only proof explorer (docs/adr/0017-proof-explorer.md) on public data only — an RPC endpoint
  * and an Arweave gateway (and, for the network overview, a relayer's /metrics if given). Contracts come from a
@@ -36,12 +49,23 @@ const addressOption = (name: string, value: string | undefined): Address | undef
  */
 export async function runExplorer(options: ExplorerOptions): Promise<void> {
   const deployment = options.deployment ? await readDevDeployment(options.deployment) : undefined;
-  const rpcUrl = options.rpc ?? deployment?.rpcUrl;
+  const rpcUrl = urlOption("rpc", options.rpc ?? deployment?.rpcUrl);
   if (!rpcUrl) throw new NsfError("NSF_CLI_INVALID_ARGUMENT", { shortMessage: "give --rpc <url> or --deployment <file>" });
+  urlOption("gateway", options.gateway);
+  urlOption("metrics-url", options.metricsUrl);
+  urlOption("explorer-base-url", options.explorerBaseUrl);
   const contracts: Record<string, Address> = { ...(deployment?.contracts ?? {}) };
-  const overrides = { rollupAnchor: options.anchor, jobRouter: options.jobRouter, clauseRegistry: options.clauseRegistry, nodeRegistry: options.nodeRegistry, disputeResolver: options.disputeResolver, jurisdictionRegistry: options.jurisdictionRegistry };
-  for (const [name, value] of Object.entries(overrides)) {
-    const a = addressOption(name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), value);
+  // contract name → [the option that sets it, its value]
+  const overrides = {
+    rollupAnchor: ["anchor", options.anchor],
+    jobRouter: ["job-router", options.jobRouter],
+    clauseRegistry: ["clause-registry", options.clauseRegistry],
+    nodeRegistry: ["node-registry", options.nodeRegistry],
+    disputeResolver: ["dispute-resolver", options.disputeResolver],
+    jurisdictionRegistry: ["jurisdiction-registry", options.jurisdictionRegistry],
+  } as const;
+  for (const [name, [option, value]] of Object.entries(overrides)) {
+    const a = addressOption(option, value);
     if (a) contracts[name] = a;
   }
   const missing = ["rollupAnchor", "jobRouter", "clauseRegistry", "nodeRegistry"].filter((n) => !contracts[n]);

@@ -13,6 +13,18 @@ export type PriorityClassName = (typeof PRIORITY_CLASS_NAMES)[number];
 
 const CLASS_OF: Record<PriorityClassName, number> = { disaster: PriorityClass.Disaster, finance: PriorityClass.Finance, planning: PriorityClass.Planning };
 
+/** Labels a job's priority class takes in metrics: the class's name, or why it has none yet. */
+export type PriorityClassLabel = PriorityClassName | "unclassified" | "unknown";
+
+/**
+ * The name of a ClauseRegistry priority class; `unclassified` before the scheduler read the job's clause (undefined),
+ * `unknown` for a clause the registry does not have (the scheduler records −1) or a class this build does not know.
+ */
+export function priorityClassLabel(priority: number | undefined): PriorityClassLabel {
+  if (priority === undefined) return "unclassified";
+  return PRIORITY_CLASS_NAMES.find((name) => CLASS_OF[name] === priority) ?? "unknown";
+}
+
 export const QosConfigSchema = z.strictObject({
   /** Highest priority first; a permutation of the three ClauseRegistry priority classes. */
   order: z.array(z.enum(PRIORITY_CLASS_NAMES)).length(3).default(["disaster", "finance", "planning"]),

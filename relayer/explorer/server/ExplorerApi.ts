@@ -149,9 +149,30 @@ export type TenantView = {
   jobs: { jobId: Hex; clauseId: Hex; timestamp: number; anchoredAt: number | null; batchSeq: string | null }[];
   /** Request block → anchor block time, seconds, over the anchored jobs read. */
   latency: { p50: number; p90: number; p99: number; max: number; count: number } | null;
-  /** The relayer's audit-log head, when a relayer status endpoint publishes one. */
-  auditHead: { head: Hex; seq: number; anchoredIn: string | null } | null;
+  /**
+   * The tenant's audit-log head as last anchored: from the newest anchored bundle that lists this tenant in
+   * `audit_heads` (FORMATS §12, §13) and whose bytes hash to the anchored bundleHash; null when none does.
+   */
+  auditHead: AuditAnchorView | null;
+  /** Every anchored bundle read that lists a head for this tenant, newest first, including copies that do not match their anchor. */
+  auditAnchors: AuditAnchorView[];
+  /** Anchored bundles the gateway could not serve (their heads, if any, are not shown). */
+  bundlesUnavailable: number;
   auditNote: string;
+};
+
+/** One `audit_heads` item of an anchored bundle and the anchor that bound it. */
+export type AuditAnchorView = {
+  seq: string;
+  head: Hex;
+  batchSeq: string;
+  anchorTx: Hex;
+  anchorBlock: string;
+  anchoredAt: number;
+  bundleHash: Hex;
+  arweaveTxId: string;
+  /** The gateway's copy hashes to the anchored bundleHash; false: this head is not tied to the anchor. */
+  bundleMatchesAnchor: boolean;
 };
 
 export type OverviewView = {
@@ -172,6 +193,12 @@ export type OverviewView = {
         configured: true;
         ok: true;
         jobsByState: Record<string, number>;
+        /**
+         * Unfinished jobs per priority class (`nsf_relayer_queue_depth`): waiting = seen + resolved, dispatched =
+         * running; disaster, finance, planning first, then `unclassified` / `unknown` when present. Empty when the
+         * relayer does not report the gauge.
+         */
+        queueByClass: { class: string; waiting: number; dispatched: number }[];
         pendingResults: number;
         batchesByState: Record<string, number>;
         agreementLatency: { le: number; count: number }[];

@@ -1,4 +1,5 @@
 import type { Hex } from "viem";
+import { canonicalJsonHash } from "../../core/formats/canonicalJson.js";
 import { bytes32ToArweaveTxId, ZERO_ARWEAVE_TX_ID } from "../../core/verify/arweaveTxId.js";
 import type { Fetched } from "../../core/verify/ExecutionEvidence.js";
 import { BUNDLE_APP_NAME, BundleTag, type ArweaveSource } from "../../verify/ArweaveSource.js";
@@ -8,7 +9,17 @@ export type AnchoredBatch = { batchSeq: bigint; lastSeq: bigint; root: Hex; bund
 
 /** The few bundle fields the node and tenant pages index (the full document is checked by the verification core). */
 export type IndexedResult = { jobId: Hex; resultSeq: string; outputHash: Hex; cacs: { signer: string; outputHash: Hex | null }[] };
-export type IndexedBundle = { batch: AnchoredBatch; arweaveTxId: string; results: IndexedResult[]; document: unknown };
+export type IndexedAuditHead = { tenantId: Hex; seq: string; head: Hex };
+export type IndexedBundle = {
+  batch: AnchoredBatch;
+  arweaveTxId: string;
+  results: IndexedResult[];
+  /** The bundle's `audit_heads` (FORMATS §12): each tenant's audit-log head as the relayer sealed it with the batch. */
+  auditHeads: IndexedAuditHead[];
+  /** `keccak256(JCS(document))` equals the anchored bundleHash: what the gateway served is what the quorum signed. */
+  matchesAnchor: boolean;
+  document: unknown;
+};
 
 const ZERO32 = ZERO_ARWEAVE_TX_ID;
 const toArweaveId = (value: Hex): string | null => (value.toLowerCase() === ZERO_ARWEAVE_TX_ID ? null : bytes32ToArweaveTxId(value));
@@ -69,14 +80,20 @@ export function createBundleIndex(parameters: { chain: ExplorerChain; archive: A
       if (cached) return { status: "found", value: cached };
       const located = await locate(batch);
       if (located.status !== "found") return located;
-      const doc = located.value.document as { results?: { job_id?: Hex; result_seq?: string; output_hash?: Hex; cacs?: { signer?: string; cac?: { hash_graph?: { output_hash?: Hex } } }[] }[] };
+      const doc = located.value.document as {
+        results?: { job_id?: Hex; result_seq?: string; output_hash?: Hex; cacs?: { signer?: string; cac?: { hash_graph?: { output_hash?: Hex } } }[] }[];
+        audit_heads?: { tenant_id?: Hex; seq?: string; head?: Hex }[];
+      };
       const results: IndexedResult[] = (Array.isArray(doc.results) ? doc.results : []).map((r) => ({
         jobId: (r.job_id ?? ZERO32) as Hex,
         resultSeq: String(r.result_seq ?? ""),
         outputHash: (r.output_hash ?? ZERO32) as Hex,
         cacs: (Array.isArray(r.cacs) ? r.cacs : []).map((c) => ({ signer: String(c.signer ?? ""), outputHash: (c.cac?.hash_graph?.output_hash ?? null) as Hex | null })),
       }));
-      const indexed: IndexedBundle = { batch, arweaveTxId: located.value.id, results, document: located.value.document };
+      const auditHeads: IndexedAuditHead[] = (Array.isArray(doc.audit_heads) ? doc.audit_heads : []).map((h) => ({ tenantId: (h.tenant_id ?? ZERO32) as Hex, seq: String(h.seq ?? ""), head: (h.head ?? ZERO32) as Hex }));
+      // The bundle hash is the hash of the bundle's canonical JSON (FORMATS §12), so it is recomputable from the parsed document.
+      const matchesAnchor = canonicalJsonHash(located.value.document).toLowerCase() === batch.bundleHash.toLowerCase();
+      const indexed: IndexedBundle = { batch, arweaveTxId: located.value.id, results, auditHeads, matchesAnchor, document: located.value.document };
       bundles.set(key, indexed);
       return { status: "found", value: indexed };
     },

@@ -100,6 +100,9 @@ export async function rpc<T>(what: string, read: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The chain's latest block: its number is the page's "now" in blocks, its timestamp the chain time attestation freshness is measured at. */
+export const chainHead = (chain: ExplorerChain) => rpc("latest block", () => chain.client.getBlock({ blockTag: "latest" }));
+
 export const TEE_TYPES = ["None", "Simulated", "IntelSgx", "IntelTdx", "AmdSevSnp", "AwsNitro"] as const;
 export const NODE_STATUSES = ["None", "Active", "Revoked", "Ejected", "Deregistered"] as const;
 export const CLAUSE_STATUSES = ["None", "Active", "Paused", "Frozen", "Deprecated"] as const;

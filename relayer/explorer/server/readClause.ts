@@ -1,7 +1,7 @@
 import { decodeEventLog, formatUnits, type Address, type Hex, type Log } from "viem";
 import type { ClauseVersionView, ClauseView, GovernanceEventView } from "./ExplorerApi.js";
 import { argsOf, checksum, CLAUSE_STATUSES, jurisdictionText, nameOf, rpc, type ExplorerChain } from "./explorerChain.js";
-import { readJobs } from "./readOverview.js";
+import { readJobs } from "./readJobs.js";
 
 const ZERO32 = `0x${"00".repeat(32)}`;
 

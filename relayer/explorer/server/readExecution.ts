@@ -4,7 +4,8 @@ import { NsfError } from "../../core/errors/NsfError.js";
 import type { BundleIndex } from "./createBundleIndex.js";
 import type { ExecutionVerifier } from "./ExecutionVerifier.js";
 import type { CacView, ExecutionView, JobView, NodeSummary, TriggerView } from "./ExplorerApi.js";
-import { argsOf, checksum, jurisdictionText, nameOf, rpc, TEE_TYPES, NODE_STATUSES, type ExplorerChain } from "./explorerChain.js";
+import { argsOf, chainHead, checksum, jurisdictionText, nameOf, rpc, TEE_TYPES, NODE_STATUSES, type ExplorerChain } from "./explorerChain.js";
+import { jobViewOf } from "./readJobs.js";
 
 /** The job's `JobRequested` as the page shows it; a typed not-found error when the router never requested it. */
 export async function readJob(chain: ExplorerChain, jobId: Hex): Promise<JobView> {
@@ -13,26 +14,11 @@ export async function readJob(chain: ExplorerChain, jobId: Hex): Promise<JobView
   );
   const log = logs[0];
   if (!log) throw new NsfError("NSF_EXPLORER_NOT_FOUND", { shortMessage: `no JobRequested for execution ${jobId} on JobRouter ${chain.contracts.jobRouter}` });
-  const a = argsOf(log);
+  const clauseId = argsOf(log).clauseId as Hex;
   const clauses = await rpc("ClauseRegistered", () =>
-    chain.client.getContractEvents({ address: chain.contracts.clauseRegistry, abi: chain.abis.ClauseRegistry, eventName: "ClauseRegistered", args: { clauseId: a.clauseId as Hex }, fromBlock: chain.fromBlock }),
+    chain.client.getContractEvents({ address: chain.contracts.clauseRegistry, abi: chain.abis.ClauseRegistry, eventName: "ClauseRegistered", args: { clauseId }, fromBlock: chain.fromBlock }),
   );
-  const clause = clauses[0] ? argsOf(clauses[0]) : undefined;
-  return {
-    jobId: a.jobId as Hex,
-    clauseId: a.clauseId as Hex,
-    clause: clause ? `${String(clause.id)}` : null,
-    tenantId: a.tenantId as Hex,
-    clauseVersion: Number(a.clauseVersion),
-    triggerType: Number(a.triggerType),
-    inputCommitment: a.inputCommitment as Hex,
-    deadline: Number(a.deadline),
-    dao: checksum(a.dao as string),
-    jurisdiction: jurisdictionText(a.jurisdiction as Hex),
-    txHash: log.transactionHash as Hex,
-    blockNumber: (log.blockNumber as bigint).toString(),
-    timestamp: await rpc("block", () => chain.blockTime(log.blockNumber as bigint)),
-  };
+  return jobViewOf(chain, log, clauses[0] ? String(argsOf(clauses[0]).id) : null);
 }
 
 async function readTrigger(chain: ExplorerChain, job: JobView): Promise<TriggerView> {
@@ -133,7 +119,7 @@ export async function readExecution(parameters: { chain: ExplorerChain; index: B
     });
     result = { resultSeq: String(r.result_seq), outputHash: r.output_hash as Hex, output: r.output as Hex, agreedAt: String(r.agreed_at), cacs, quorumK };
   }
-  const now = Number((await rpc("latest block", () => chain.client.getBlock({ blockTag: "latest" }))).timestamp);
+  const now = Number((await chainHead(chain)).timestamp);
   const nodes = await Promise.all(signers.map((s) => readNodeSummary(chain, s, now)));
   const batch = report.batch ?? (located ? { batchSeq: located.batch.batchSeq.toString(), anchorTx: located.batch.txHash, anchorBlock: located.batch.blockNumber.toString(), root: located.batch.root, bundleHash: located.batch.bundleHash } : undefined);
   const arweaveTxId = report.batch?.arweaveTxId ?? located?.arweaveTxId ?? null;

@@ -1,7 +1,7 @@
 import type { Address, Hex } from "viem";
 import type { BundleIndex } from "./createBundleIndex.js";
 import type { NodeView } from "./ExplorerApi.js";
-import { argsOf, checksum, nameOf, NODE_STATUSES, rpc, type ExplorerChain } from "./explorerChain.js";
+import { argsOf, chainHead, checksum, nameOf, NODE_STATUSES, rpc, type ExplorerChain } from "./explorerChain.js";
 import { readNodeSummary } from "./readExecution.js";
 
 /**
@@ -12,7 +12,7 @@ import { readNodeSummary } from "./readExecution.js";
 export async function readNode(parameters: { chain: ExplorerChain; index: BundleIndex; enclaveKey: Address }): Promise<NodeView> {
   const { chain, index } = parameters;
   const enclaveKey = checksum(parameters.enclaveKey);
-  const now = Number((await rpc("latest block", () => chain.client.getBlock({ blockTag: "latest" }))).timestamp);
+  const now = Number((await chainHead(chain)).timestamp);
   const events = (eventName: string, address: Address, abi: typeof chain.abis.NodeRegistry) =>
     rpc(eventName, () => chain.client.getContractEvents({ address, abi, eventName, args: { enclaveKey }, fromBlock: chain.fromBlock }));
   const [node, registered, attested, status] = await Promise.all([

@@ -1,43 +1,17 @@
 import type { Address, Hex } from "viem";
 import type { BundleIndex } from "./createBundleIndex.js";
 import { toArweaveId } from "./createBundleIndex.js";
-import type { JobView, OverviewView } from "./ExplorerApi.js";
-import { argsOf, checksum, jurisdictionText, rpc, type ExplorerChain } from "./explorerChain.js";
+import type { OverviewView } from "./ExplorerApi.js";
+import { argsOf, chainHead, checksum, jurisdictionText, rpc, type ExplorerChain } from "./explorerChain.js";
+import { readJobs } from "./readJobs.js";
 import type { RelayerMetricsReader } from "./readRelayerMetrics.js";
 
 const RECENT = 50;
 
-/** All `JobRequested` of the router, oldest first, as job views (block times read once per block). */
-export async function readJobs(chain: ExplorerChain, filter: { clauseId?: Hex; tenantId?: Hex } = {}): Promise<JobView[]> {
-  const logs = await rpc("JobRequested", () =>
-    chain.client.getContractEvents({ address: chain.contracts.jobRouter, abi: chain.abis.JobRouter, eventName: "JobRequested", args: filter, fromBlock: chain.fromBlock }),
-  );
-  return Promise.all(
-    logs.map(async (log) => {
-      const a = argsOf(log);
-      return {
-        jobId: a.jobId as Hex,
-        clauseId: a.clauseId as Hex,
-        clause: null,
-        tenantId: a.tenantId as Hex,
-        clauseVersion: Number(a.clauseVersion),
-        triggerType: Number(a.triggerType),
-        inputCommitment: a.inputCommitment as Hex,
-        deadline: Number(a.deadline),
-        dao: checksum(a.dao as string),
-        jurisdiction: jurisdictionText(a.jurisdiction as Hex),
-        txHash: log.transactionHash as Hex,
-        blockNumber: (log.blockNumber as bigint).toString(),
-        timestamp: await rpc("block", () => chain.blockTime(log.blockNumber as bigint)),
-      };
-    }),
-  );
-}
-
 /** The network overview: what the chain says (works without any relayer) and, when configured, the relayer's metrics. */
 export async function readOverview(parameters: { chain: ExplorerChain; index: BundleIndex; metrics: RelayerMetricsReader | undefined }): Promise<OverviewView> {
   const { chain, index } = parameters;
-  const head = await rpc("latest block", () => chain.client.getBlock({ blockTag: "latest" }));
+  const head = await chainHead(chain);
   const [batches, jobs, clauseLogs, nodeLogs] = await Promise.all([
     rpc("BatchAnchored", () => index.batches()),
     readJobs(chain),

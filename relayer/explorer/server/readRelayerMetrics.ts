@@ -1,6 +1,6 @@
 import type { OverviewView } from "./ExplorerApi.js";
 
-type Sample = { name: string; labels: Record<string, string>; value: number };
+export type Sample = { name: string; labels: Record<string, string>; value: number };
 
 /**
  * Prometheus text exposition (format 0.0.4) → samples. Only what the relayer's own `/metrics` emits (prom-client:
@@ -22,7 +22,23 @@ export function parsePrometheusText(text: string): Sample[] {
 
 export type RelayerMetricsReader = { read(): Promise<OverviewView["relayer"]> };
 
-/** Reads a relayer's `/metrics` (docs/relayer.md): queue by job state, pending results, batches, agreement latency. */
+const CLASS_ORDER = ["disaster", "finance", "planning", "unclassified", "unknown"];
+
+/** `nsf_relayer_queue_depth{class,state}` → per class: waiting (seen + resolved) and dispatched, in priority order. */
+export function queueByClass(samples: readonly Sample[]): { class: string; waiting: number; dispatched: number }[] {
+  const byClass = new Map<string, { class: string; waiting: number; dispatched: number }>();
+  for (const s of samples) {
+    if (s.name !== "nsf_relayer_queue_depth" || s.labels.class === undefined) continue;
+    const row = byClass.get(s.labels.class) ?? { class: s.labels.class, waiting: 0, dispatched: 0 };
+    if (s.labels.state === "dispatched") row.dispatched += s.value;
+    else row.waiting += s.value;
+    byClass.set(row.class, row);
+  }
+  const rank = (c: string) => (CLASS_ORDER.includes(c) ? CLASS_ORDER.indexOf(c) : CLASS_ORDER.length);
+  return [...byClass.values()].sort((a, b) => rank(a.class) - rank(b.class) || a.class.localeCompare(b.class));
+}
+
+/** Reads a relayer's `/metrics` (docs/relayer.md): queue by job state and by priority class, pending results, batches, agreement latency. */
 export function createRelayerMetricsReader(parameters: { url: string; timeoutMs?: number }): RelayerMetricsReader {
   return {
     async read() {
@@ -44,6 +60,7 @@ export function createRelayerMetricsReader(parameters: { url: string; timeoutMs?
         configured: true,
         ok: true,
         jobsByState: byLabel("nsf_relayer_jobs", "state"),
+        queueByClass: queueByClass(samples),
         pendingResults: samples.find((s) => s.name === "nsf_aggregator_pending_results")?.value ?? 0,
         batchesByState: byLabel("nsf_aggregator_batches", "state"),
         agreementLatency: samples

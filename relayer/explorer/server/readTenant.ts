@@ -1,15 +1,16 @@
 import type { Hex } from "viem";
 import type { BundleIndex } from "./createBundleIndex.js";
-import type { TenantView } from "./ExplorerApi.js";
+import type { AuditAnchorView, TenantView } from "./ExplorerApi.js";
 import { argsOf, checksum, jurisdictionText, rpc, type ExplorerChain } from "./explorerChain.js";
-import { readJobs } from "./readOverview.js";
+import { readJobs } from "./readJobs.js";
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 /**
  * The tenant page: its admission, quota use this epoch (`JobRouter.tenantUsage`), its jobs and, for those found in
- * an anchored bundle, request → anchor latency in chain time. The audit-log head is the relayer's (DESIGN §7); no
- * relayer endpoint publishes it yet, so the page says so instead of inventing one.
+ * an anchored bundle, request → anchor latency in chain time; and its audit-log head as the anchored bundles carry it
+ * (`audit_heads`, FORMATS §12/§13) with the anchor transaction that bound it. The log itself is the relayer's
+ * (`nsf audit export`); a head counts as anchored only when the gateway's bundle hashes to the anchored bundleHash.
  */
 export async function readTenant(parameters: { chain: ExplorerChain; index: BundleIndex; tenantId: Hex }): Promise<TenantView> {
   const { chain, index, tenantId } = parameters;
@@ -23,11 +24,30 @@ export async function readTenant(parameters: { chain: ExplorerChain; index: Bund
   )) as readonly [number, number, bigint];
   const jobs = await readJobs(chain, { tenantId });
   const anchoredAt = new Map<string, { at: number; batchSeq: string }>();
+  const auditAnchors: AuditAnchorView[] = [];
+  let bundlesUnavailable = 0;
   for (const batch of await rpc("BatchAnchored", () => index.batches())) {
     const indexed = await index.bundleOf(batch);
-    if (indexed.status !== "found") continue;
+    if (indexed.status !== "found") {
+      bundlesUnavailable++;
+      continue;
+    }
     const at = await rpc("block", () => chain.blockTime(batch.blockNumber));
     for (const r of indexed.value.results) anchoredAt.set(r.jobId.toLowerCase(), { at, batchSeq: batch.batchSeq.toString() });
+    const head = indexed.value.auditHeads.find((h) => h.tenantId.toLowerCase() === tenantId.toLowerCase());
+    if (head) {
+      auditAnchors.unshift({
+        seq: head.seq,
+        head: head.head,
+        batchSeq: batch.batchSeq.toString(),
+        anchorTx: batch.txHash,
+        anchorBlock: batch.blockNumber.toString(),
+        anchoredAt: at,
+        bundleHash: batch.bundleHash,
+        arweaveTxId: indexed.value.arweaveTxId,
+        bundleMatchesAnchor: indexed.value.matchesAnchor,
+      });
+    }
   }
   const rows = jobs.map((j) => {
     const a = anchoredAt.get(j.jobId.toLowerCase());
@@ -42,7 +62,10 @@ export async function readTenant(parameters: { chain: ExplorerChain; index: Bund
     quota: { jobsPerEpoch: Number(usage[0]), used: Number(usage[1]), epoch: usage[2].toString() },
     jobs: rows,
     latency: latencies.length === 0 ? null : { p50: percentile(latencies, 50), p90: percentile(latencies, 90), p99: percentile(latencies, 99), max: latencies[latencies.length - 1]!, count: latencies.length },
-    auditHead: null,
-    auditNote: "The audit-log head is kept by the relayer (DESIGN §7) and is not published by its /status endpoint or anchored on-chain yet.",
+    auditHead: auditAnchors.find((a) => a.bundleMatchesAnchor) ?? null,
+    auditAnchors,
+    bundlesUnavailable,
+    auditNote:
+      "Heads are read from the anchored batch bundles (audit_heads). The log itself is the relayer's: nsf audit export --tenant <id> writes it, and nsf audit verify --gateway <url> checks its chain against these anchors.",
   };
 }

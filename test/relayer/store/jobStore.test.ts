@@ -4,33 +4,16 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { getAddress, type Hex } from "viem";
 import { verifyAuditChain } from "../../../relayer/core/audit/auditChain.js";
-import type { JobRouterLog } from "../../../relayer/core/chain/ChainEvent.js";
 import { jurisdictionToBytes3, tenantIdOf } from "../../../relayer/core/formats/ids.js";
 import { openDatabase } from "../../../relayer/store/openDatabase.js";
 import { AttemptStatus, createJobStore, JOB_STORE_MIGRATIONS, type JobStore } from "../../../relayer/store/jobStore.js";
+import { jobLog } from "../helpers/jobLog.js";
 
 const DAO = getAddress("0x00000000000000000000000000000000000da0a0");
 const DAO_B = getAddress("0x00000000000000000000000000000000000da0b0");
 const NODE = getAddress("0x0000000000000000000000000000000000001001");
 const hex = (n: number) => `0x${n.toString(16).padStart(64, "0")}` as Hex;
 
-export function jobLog(n: number, overrides: Partial<Extract<JobRouterLog, { type: "JobRequested" }>> = {}): Extract<JobRouterLog, { type: "JobRequested" }> {
-  return {
-    type: "JobRequested",
-    ref: { blockNumber: BigInt(n), blockHash: hex(1000 + n), logIndex: 0, transactionHash: hex(2000 + n) },
-    jobId: hex(n),
-    clauseId: hex(77),
-    tenantId: tenantIdOf(DAO, "KEN"),
-    clauseVersion: 2 ** 32,
-    triggerType: 1,
-    inputCommitment: hex(88),
-    deadline: 1_750_003_600n,
-    dao: DAO,
-    jurisdiction: jurisdictionToBytes3("KEN"),
-    triggerNonce: hex(99),
-    ...overrides,
-  };
-}
 const block = (n: number) => ({ number: BigInt(n), hash: hex(1000 + n), timestamp: 1_750_000_000n + BigInt(n) });
 
 function open(file = ":memory:"): JobStore {

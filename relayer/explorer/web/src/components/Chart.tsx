@@ -1,4 +1,4 @@
-import { useEffect, useRef } from "react";
+import { useEffect, useMemo, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 
@@ -12,13 +12,17 @@ export function Chart({ title, x, series, xIsTime = true, yLabel }: { title: str
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!ref.current || x.length === 0) return;
+    const dataLo = Math.min(...x);
+    const dataHi = Math.max(...x);
+    const pad = xIsTime ? 1800 : 1;
     const width = Math.max(280, Math.min(720, ref.current.clientWidth || 640));
     const plot = new uPlot(
       {
         width,
         height: 220,
-        // One point (or all at one time) would make uPlot span years around it: pad to a readable window instead.
-        scales: { x: { time: xIsTime, range: (_u, min, max) => (max - min < 60 ? [min - (xIsTime ? 1800 : 1), max + (xIsTime ? 1800 : 1)] : [min, max]) } },
+        // Points all within a minute (or one point, which uPlot widens to 86400 / 1e-3 s ≈ 1000 days on a seconds
+        // time scale) would span years: pad the data to a readable window instead; wider data keeps uPlot's range.
+        scales: { x: { time: xIsTime, range: (_u, min, max) => (dataHi - dataLo < 60 ? [dataLo - pad, dataHi + pad] : [min, max]) } },
         axes: [{ stroke: "#1a1a1a", grid: { stroke: "#d0d0d0" } }, { stroke: "#1a1a1a", grid: { stroke: "#d0d0d0" }, label: yLabel }],
         series: [
           {},
@@ -70,4 +74,15 @@ export function Chart({ title, x, series, xIsTime = true, yLabel }: { title: str
       )}
     </figure>
   );
+}
+
+/**
+ * One series over a list of rows, x and y read from each row: what every page's chart is. The accessors are read
+ * when `rows` changes (pages pass inline functions; re-drawing the canvas on every render would be waste).
+ */
+export function RowsChart<T>(props: { title: string; rows: readonly T[]; x: (row: T) => number; y: (row: T) => number | null; label: string; color: string; bars?: boolean; xIsTime?: boolean; yLabel: string }) {
+  const { rows } = props;
+  const x = useMemo(() => rows.map(props.x), [rows]);
+  const series = useMemo(() => [{ label: props.label, values: rows.map(props.y), color: props.color, bars: props.bars ?? false }], [rows]);
+  return <Chart title={props.title} x={x} series={series} xIsTime={props.xIsTime ?? true} yLabel={props.yLabel} />;
 }

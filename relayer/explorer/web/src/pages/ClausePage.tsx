@@ -1,15 +1,15 @@
 import { useMemo } from "react";
 import type { ClauseView } from "../../../server/ExplorerApi.js";
-import { Chart } from "../components/Chart.js";
+import { RowsChart } from "../components/Chart.js";
 import { ChainLink, Load, short, Title, versionText } from "../components/common.js";
 import { href } from "../router.js";
 import { useApi } from "../useApi.js";
 
-function perHour(times: number[]): { x: number[]; y: number[] } {
+/** Executions per chain hour, oldest first. */
+function perHour(times: number[]): { t: number; n: number }[] {
   const buckets = new Map<number, number>();
   for (const t of times) buckets.set(Math.floor(t / 3600) * 3600, (buckets.get(Math.floor(t / 3600) * 3600) ?? 0) + 1);
-  const x = [...buckets.keys()].sort((a, b) => a - b);
-  return { x, y: x.map((k) => buckets.get(k)!) };
+  return [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([t, n]) => ({ t, n }));
 }
 
 export function ClausePage({ id }: { id: string }) {
@@ -19,8 +19,7 @@ export function ClausePage({ id }: { id: string }) {
 
 function Clause({ c }: { c: ClauseView }) {
   const current = c.versions.find((v) => v.clauseId.toLowerCase() === c.clauseId.toLowerCase());
-  const series = useMemo(() => perHour(c.executions.map((e) => e.timestamp)), [c]);
-  const chartSeries = useMemo(() => [{ label: "executions", values: series.y, color: "#0b5cad", bars: true }], [series]);
+  const hours = useMemo(() => perHour(c.executions.map((e) => e.timestamp)), [c]);
   return (
     <>
       <Title sub={current ? <>code hash <code title={current.codeHash}>{short(current.codeHash)}</code> · quorum {current.quorum} · {current.jurisdictions.join(", ")}</> : "not registered"}>
@@ -97,7 +96,7 @@ function Clause({ c }: { c: ClauseView }) {
       </section>
       <section aria-labelledby="exec-title">
         <h2 id="exec-title">Executions over time</h2>
-        <Chart title="Executions requested per hour (chain time)" x={series.x} series={chartSeries} yLabel="executions" />
+        <RowsChart title="Executions requested per hour (chain time)" rows={hours} x={(h) => h.t} y={(h) => h.n} label="executions" color="#0b5cad" bars yLabel="executions" />
         <ul className="compact">
           {c.executions.slice(-20).reverse().map((e) => (
             <li key={e.jobId}>

@@ -1,6 +1,5 @@
-import { useMemo } from "react";
 import type { OverviewView } from "../../../server/ExplorerApi.js";
-import { Chart } from "../components/Chart.js";
+import { RowsChart } from "../components/Chart.js";
 import { ChainLink, Load, short, time, Title } from "../components/common.js";
 import { href } from "../router.js";
 import { useApi } from "../useApi.js";
@@ -13,31 +12,53 @@ export function OverviewPage() {
 }
 
 function Relayer({ relayer }: { relayer: OverviewView["relayer"] }) {
-  const x = useMemo(() => (relayer.configured && relayer.ok ? relayer.agreementLatency.map((b) => b.le) : []), [relayer]);
-  const series = useMemo(
-    () => (relayer.configured && relayer.ok ? [{ label: "agreements at or under (cumulative)", values: relayer.agreementLatency.map((b) => b.count), color: "#0b5cad", bars: true }] : []),
-    [relayer],
-  );
   if (!relayer.configured) return <p className="muted">No relayer metrics endpoint configured (--metrics-url); the chain data on this page needs none.</p>;
   if (!relayer.ok) return <p role="alert" className="bad">Relayer metrics unavailable: {relayer.error}</p>;
   return (
     <>
+      <QueueByClass rows={relayer.queueByClass} />
       <dl className="facts">
-        <dt>Queue (jobs by state)</dt>
+        <dt>Jobs by state</dt>
         <dd>{Object.entries(relayer.jobsByState).map(([s, n]) => `${s} ${n}`).join(" · ") || "empty"}</dd>
         <dt>Agreed, waiting for a batch</dt>
         <dd>{relayer.pendingResults}</dd>
         <dt>Batches by state</dt>
         <dd>{Object.entries(relayer.batchesByState).map(([s, n]) => `${s} ${n}`).join(" · ") || "none"}</dd>
       </dl>
-      <Chart title="Dispatch → agreement latency (histogram buckets, seconds)" x={x} series={series} xIsTime={false} yLabel="jobs" />
+      <RowsChart title="Dispatch → agreement latency (histogram buckets, seconds)" rows={relayer.agreementLatency} x={(b) => b.le} y={(b) => b.count} label="agreements at or under (cumulative)" color="#0b5cad" bars xIsTime={false} yLabel="jobs" />
     </>
   );
 }
 
+type RelayerMetrics = Extract<OverviewView["relayer"], { ok: true }>;
+
+/** Queue depth per priority class: what the relayer serves first is what a monitor watches during a disaster. */
+function QueueByClass({ rows }: { rows: RelayerMetrics["queueByClass"] }) {
+  if (rows.length === 0) return <p className="muted">This relayer does not report queue depth per priority class (nsf_relayer_queue_depth).</p>;
+  return (
+    <table data-testid="queue-by-class">
+      <caption>Queue depth per priority class (highest priority first)</caption>
+      <thead>
+        <tr>
+          <th scope="col">class</th>
+          <th scope="col">waiting</th>
+          <th scope="col">dispatched</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.class} data-class={r.class}>
+            <th scope="row">{r.class}</th>
+            <td data-col="waiting">{r.waiting}</td>
+            <td data-col="dispatched">{r.dispatched}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function Overview({ o }: { o: OverviewView }) {
-  const x = useMemo(() => o.throughput.map((p) => p.t), [o]);
-  const series = useMemo(() => [{ label: "results anchored", values: o.throughput.map((p) => p.results), color: "#1b6e20", bars: true }], [o]);
   return (
     <>
       <Title sub={`block ${o.latestBlock} · chain time ${time(o.chainTime)}`}>Network overview</Title>
@@ -98,7 +119,7 @@ function Overview({ o }: { o: OverviewView }) {
           </table>
         </section>
       </div>
-      <Chart title="Throughput: results anchored per minute (chain time)" x={x} series={series} yLabel="results" />
+      <RowsChart title="Throughput: results anchored per minute (chain time)" rows={o.throughput} x={(p) => p.t} y={(p) => p.results} label="results anchored" color="#1b6e20" bars yLabel="results" />
       <section aria-labelledby="r-title">
         <h2 id="r-title">Relayer</h2>
         <Relayer relayer={o.relayer} />
