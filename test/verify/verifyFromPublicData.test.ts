@@ -121,6 +121,16 @@ describe("nsf verify core: verifyFromPublicData (real chain, in-memory archive, 
       expect(report.checks.find((c) => c.name === "bundle.schema")!.status).to.equal("skipped");
     });
 
+    it("a non-zk result that withholds its inputs as a zk result would (colluding aggregators anchor it): zk.proof", async () => {
+      const proposal = await honestBatch();
+      (proposal.bundle.results[0] as { input_bundle: unknown }).input_bundle = null;
+      const anchored = await anchorProposal(f, rehash(proposal), arweave);
+      const report = await verify({ kind: "anchor-tx", txHash: anchored.txHash });
+      expectFirstFailure(report, "zk.proof");
+      expect(report.failed?.jobId).to.equal(f.jobs[0]!.jobId);
+      expect(report.failed?.reason).to.match(/is not zk, yet the result withholds its input bundle/);
+    });
+
     it("a forged CAC signature: cac.signatures", async () => {
       const proposal = await honestBatch();
       const entry = proposal.bundle.results[1]!.cacs[0]!;
